@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The algorithm contract: an algorithm is a self-describing value (metadata, typed inputs, typed
+// outputs) plus one async run(). Front ends (CLI, HTTP bridge, QGIS) derive everything from it.
+
+import type { ParamDef } from './params.js';
+import type { RunContext } from './context.js';
+
+export type OutputKind = 'raster' | 'vector' | 'table' | 'file' | 'folder' | 'html' | 'number' | 'string' | 'json';
+
+export interface OutputDef {
+  name: string;
+  kind: OutputKind;
+  description: string;
+}
+
+/** Parsed parameter values, keyed by UPPER_CASE name; absent optional parameters are undefined. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ParamValues = Record<string, any>;
+export type Results = Record<string, unknown>;
+
+export interface Algorithm {
+  /** "group:name", lowercase, e.g. "soil:potential" */
+  id: string;
+  title: string;
+  group: string;
+  /** Help text: what it does, the method and its source, units. Plain text paragraphs. */
+  help: string;
+  inputs: ParamDef[];
+  outputs: OutputDef[];
+  /** Cross-parameter checks after each parameter parsed; return messages (all are reported). */
+  check?(params: ParamValues): string[];
+  run(params: ParamValues, ctx: RunContext): Promise<Results>;
+}
+
+/** Identity with checks of the declaration itself (unique names, defaults valid). */
+export function defineAlgorithm(a: Algorithm): Algorithm {
+  if (!/^[a-z][a-z0-9]*:[a-z][a-z0-9-]*$/.test(a.id)) throw new Error(`algorithm id "${a.id}" must look like group:name`);
+  if (a.id.split(':')[0] !== a.group) throw new Error(`algorithm ${a.id}: group must be "${a.id.split(':')[0]}"`);
+  const names = new Set<string>();
+  for (const p of a.inputs) {
+    if (names.has(p.name)) throw new Error(`algorithm ${a.id}: parameter ${p.name} declared twice`);
+    names.add(p.name);
+    if (p.kind === 'field' && p.parent && !a.inputs.some((q) => q.name === p.parent)) {
+      throw new Error(`algorithm ${a.id}: field ${p.name} names unknown parent ${p.parent}`);
+    }
+    if (p.kind === 'enum' && p.default !== undefined && !p.options!.includes(p.default as string)) {
+      throw new Error(`algorithm ${a.id}: default of ${p.name} is not one of its options`);
+    }
+    if (typeof p.default === 'number') {
+      if ((p.min !== undefined && p.default < p.min) || (p.max !== undefined && p.default > p.max)) {
+        throw new Error(`algorithm ${a.id}: default of ${p.name} is outside its bounds`);
+      }
+    }
+  }
+  for (const o of a.outputs) {
+    if (names.has(o.name) && !a.inputs.find((p) => p.name === o.name)!.kind.endsWith('Destination')) {
+      throw new Error(`algorithm ${a.id}: output ${o.name} clashes with an input`);
+    }
+  }
+  return a;
+}
+
+export function isAlgorithm(x: unknown): x is Algorithm {
+  const a = x as Algorithm;
+  return !!a && typeof a === 'object' && typeof a.id === 'string' && Array.isArray(a.inputs) && typeof a.run === 'function';
+}

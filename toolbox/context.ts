@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The one object an algorithm gets besides its parameters: progress (0–100), log lines, the
+// cancellation signal, the number of worker threads and the output transaction that makes every
+// file appear only when the whole run succeeded.
+
+import os from 'node:os';
+import { CancelledError } from './errors.js';
+import type { OutputTransaction } from './io/atomic.js';
+
+export type LogLevel = 'info' | 'warning';
+
+export interface RunContext {
+  /** Report progress in percent (0–100) of this context's range, with an optional step name. */
+  progress(percent: number, message?: string): void;
+  log(message: string): void;
+  warn(message: string): void;
+  signal: AbortSignal;
+  /** Throws CancelledError when the signal fired; call it once per block or iteration. */
+  checkCancelled(): void;
+  /** A context whose 0–100 maps onto [from, to] of this one (sub-steps). */
+  sub(from: number, to: number): RunContext;
+  /** Worker threads the algorithm may use. */
+  threads: number;
+  /** Where outputs are staged: write to tx.stage(finalPath), run() commits or rolls back. */
+  outputs: OutputTransaction;
+  /** The algorithm id (for messages). */
+  algorithmId: string;
+}
+
+export interface ContextOptions {
+  algorithmId: string;
+  onProgress?: (percent: number, message?: string) => void;
+  onLog?: (level: LogLevel, message: string) => void;
+  signal?: AbortSignal;
+  threads?: number;
+  outputs: OutputTransaction;
+}
+
+export function createContext(o: ContextOptions): RunContext {
+  const signal = o.signal ?? new AbortController().signal;
+  const threads = Math.max(1, o.threads ?? os.availableParallelism());
+  let last = -1;
+  const make = (from: number, to: number): RunContext => ({
+    progress(percent, message) {
+      const p = from + (Math.min(100, Math.max(0, percent)) / 100) * (to - from);
+      if (p < last && message === undefined) return; // progress never goes back
+      last = Math.max(last, p);
+      o.onProgress?.(p, message);
+    },
+    log: (m) => o.onLog?.('info', m),
+    warn: (m) => o.onLog?.('warning', m),
+    signal,
+    checkCancelled() {
+      if (signal.aborted) throw new CancelledError(`${o.algorithmId}: cancelled`);
+    },
+    sub(a, b) {
+      return make(from + (a / 100) * (to - from), from + (b / 100) * (to - from));
+    },
+    threads,
+    outputs: o.outputs,
+    algorithmId: o.algorithmId,
+  });
+  return make(0, 100);
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Raster I/O through GDAL: open with clear errors, read and write windows as Float64 with nodata
+// mapped to NaN (missing is missing, never zero), create tiled compressed GeoTIFFs, iterate in
+// row strips so memory stays flat in raster size. All calls are the async variants so an HTTP
+// bridge running jobs in-process stays responsive.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { DataError } from '../errors.js';
+
+export type GeoTransform = [number, number, number, number, number, number];
+
+export interface RasterInfo {
+  path: string;
+  ds: gdal.Dataset;
+  width: number;
+  height: number;
+  bandCount: number;
+  geoTransform: GeoTransform;
+  /** WKT of the CRS, or '' when the raster has none */
+  srsWkt: string;
+  /** per band (index 0 = band 1); null when the band has no nodata value */
+  nodata: (number | null)[];
+  /** band descriptions, or "band_<i>" when a band has none */
+  bandNames: string[];
+  dataType: string;
+  /** natural block height of band 1, used for strip reading */
+  blockHeight: number;
+}
+
+export async function openRaster(file: string, what = 'raster'): Promise<RasterInfo> {
+  if (!fs.existsSync(file)) throw new DataError(`${what} ${file} does not exist; check the path`);
+  let ds: gdal.Dataset;
+  try {
+    ds = await gdal.openAsync(file);
+  } catch (e) {
+    throw new DataError(`cannot read ${what} ${file}: ${(e as Error).message.trim()} — is it a raster GDAL can open (GeoTIFF, VRT, …) and not damaged?`);
+  }
+  if (ds.bands.count() === 0) {
+    ds.close();
+    throw new DataError(`${what} ${file} has no raster bands (is it a vector file?)`);
+  }
+  const nb = ds.bands.count();
+  const nodata: (number | null)[] = [];
+  const bandNames: string[] = [];
+  for (let i = 1; i <= nb; i++) {
+    const b = ds.bands.get(i);
+    nodata.push(b.noDataValue ?? null);
+    bandNames.push(b.description && b.description.trim() !== '' ? b.description.trim() : `band_${i}`);
+  }
+  const b1 = ds.bands.get(1);
+  let srsWkt = '';
+  try {
+    srsWkt = ds.srs ? ds.srs.toWKT() : '';
+  } catch {
+    srsWkt = '';
+  }
+  const gt = (ds.geoTransform ?? [0, 1, 0, 0, 0, -1]) as GeoTransform;
+  return {
+    path: file,
+    ds,
+    width: ds.rasterSize.x,
+    height: ds.rasterSize.y,
+    bandCount: nb,
+    geoTransform: [...gt] as GeoTransform,
+    srsWkt,
+    nodata,
+    bandNames,
+    dataType: b1.dataType ?? 'Float64',
+    blockHeight: Math.max(1, b1.blockSize.y),
+  };
+}
+
+/** Read a window of band (1-based) as Float64; nodata and NaN become NaN. */
+export async function readWindow(r: RasterInfo, band: number, x: number, y: number, w: number, h: number, out?: Float64Array): Promise<Float64Array> {
+  const buf = out && out.length === w * h ? out : new Float64Array(w * h);
+  await r.ds.bands.get(band).pixels.readAsync(x, y, w, h, buf);
+  const nd = r.nodata[band - 1];
+  if (nd !== null && !Number.isNaN(nd)) {
+    for (let i = 0; i < buf.length; i++) if (buf[i] === nd) buf[i] = NaN;
+  }
+  return buf;
+}
+
+export interface CreateRasterOptions {
+  width: number;
+  height: number;
+  bands: number;
+  /** GDAL data type; default Float32 */
+  dataType?: 'Byte' | 'Int16' | 'UInt16' | 'Int32' | 'UInt32' | 'Float32' | 'Float64';
+  geoTransform: GeoTransform;
+  srsWkt: string;
+  /** nodata written for NaN; default -3.4028234663852886e38 for floats, 0 for Byte… */
+  nodata?: number;
+  bandNames?: string[];
+  /** dataset metadata (e.g. conventions used, provenance summary) */
+  metadata?: Record<string, string>;
+}
+
+export function defaultNodata(dataType: string): number {
+  switch (dataType) {
+    case 'Byte': return 255;
+    case 'UInt16': return 65535;
+    case 'Int16': return -32768;
+    case 'Int32': return -2147483648;
+    case 'UInt32': return 4294967295;
+    default: return -3.4028234663852886e38;
+  }
+}
+
+export interface RasterWriter {
+  info: RasterInfo;
+  write(band: number, x: number, y: number, w: number, h: number, data: Float64Array | Float32Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Create a GeoTIFF (tiled, DEFLATE, BIGTIFF when needed) at a path that should be a staged
+ * temporary name from the output transaction. NaN in written data becomes the nodata value.
+ */
+export async function createRaster(file: string, o: CreateRasterOptions): Promise<RasterWriter> {
+  const dataType = o.dataType ?? 'Float32';
+  const isFloat = dataType.startsWith('Float');
+  const nodata = o.nodata ?? defaultNodata(dataType);
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.tif' && ext !== '.tiff') throw new DataError(`cannot write ${file}: only GeoTIFF (.tif) is written here`);
+  const driver = gdal.drivers.get('GTiff');
+  const co = [
+    'TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE',
+    `PREDICTOR=${isFloat ? 3 : 2}`, 'BIGTIFF=IF_SAFER',
+  ];
+  if (dataType === 'Byte') co.splice(co.indexOf('PREDICTOR=2'), 1);
+  const ds = await driver.createAsync(file, o.width, o.height, o.bands, dataType, co);
+  ds.geoTransform = o.geoTransform;
+  if (o.srsWkt) ds.srs = gdal.SpatialReference.fromWKT(o.srsWkt);
+  for (let i = 1; i <= o.bands; i++) {
+    const b = ds.bands.get(i);
+    b.noDataValue = nodata;
+  }
+  if (o.metadata) ds.setMetadata(o.metadata);
+  const info: RasterInfo = {
+    path: file, ds, width: o.width, height: o.height, bandCount: o.bands,
+    geoTransform: o.geoTransform, srsWkt: o.srsWkt, nodata: Array(o.bands).fill(nodata),
+    bandNames: o.bandNames ?? Array.from({ length: o.bands }, (_, i) => `band_${i + 1}`),
+    dataType, blockHeight: 256,
+  };
+  let scratch: Float64Array | undefined;
+  return {
+    info,
+    async write(band, x, y, w, h, data) {
+      if (!scratch || scratch.length !== w * h) scratch = new Float64Array(w * h);
+      for (let i = 0; i < w * h; i++) {
+        const v = data[i];
+        scratch[i] = Number.isNaN(v) ? nodata : v;
+      }
+      await ds.bands.get(band).pixels.writeAsync(x, y, w, h, scratch);
+    },
+    async close() {
+      await ds.flushAsync();
+      ds.close();
+      if (o.bandNames && o.bandNames.some((n) => n)) await setBandNames(file, o.bandNames, co);
+    },
+  };
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * Band names (GDAL band descriptions). gdal-async has no SetDescription, so the finished GeoTIFF is
+ * copied through a VRT that carries <Description> per band (GDAL keeps them in the GDAL_METADATA
+ * tag). This costs one extra copy, paid only by outputs that name their bands.
+ */
+export async function setBandNames(file: string, names: string[], creationOptions: string[]): Promise<void> {
+  const src = await gdal.openAsync(file);
+  const vrtPath = file + '.names.vrt';
+  const copy = file.replace(/(\.[^.]+)$/, '.named$1');
+  try {
+    const w = src.rasterSize.x;
+    const h = src.rasterSize.y;
+    const bands: string[] = [];
+    for (let i = 1; i <= src.bands.count(); i++) {
+      const b = src.bands.get(i);
+      const nd = b.noDataValue;
+      bands.push(`  <VRTRasterBand dataType="${b.dataType}" band="${i}">
+    <Description>${xmlEscape(names[i - 1] ?? '')}</Description>
+    ${nd !== null && nd !== undefined ? `<NoDataValue>${nd}</NoDataValue>` : ''}
+    <SimpleSource><SourceFilename relativeToVRT="0">${xmlEscape(file)}</SourceFilename><SourceBand>${i}</SourceBand>
+      <SrcRect xOff="0" yOff="0" xSize="${w}" ySize="${h}"/><DstRect xOff="0" yOff="0" xSize="${w}" ySize="${h}"/></SimpleSource>
+  </VRTRasterBand>`);
+    }
+    const gt = src.geoTransform;
+    const srs = src.srs ? src.srs.toWKT() : '';
+    const md = src.getMetadata();
+    const mdXml = Object.keys(md).length
+      ? `<Metadata>${Object.entries(md).map(([k, v]) => `<MDI key="${xmlEscape(k)}">${xmlEscape(String(v))}</MDI>`).join('')}</Metadata>`
+      : '';
+    const xml = `<VRTDataset rasterXSize="${w}" rasterYSize="${h}">
+  ${srs ? `<SRS>${xmlEscape(srs)}</SRS>` : ''}
+  ${gt ? `<GeoTransform>${gt.join(', ')}</GeoTransform>` : ''}
+  ${mdXml}
+${bands.join('\n')}
+</VRTDataset>`;
+    src.close();
+    fs.writeFileSync(vrtPath, xml);
+    const vrt = await gdal.openAsync(vrtPath);
+    const out = await gdal.translateAsync(copy, vrt, creationOptions.flatMap((c) => ['-co', c]));
+    out.close();
+    vrt.close();
+    fs.renameSync(copy, file);
+  } finally {
+    fs.rmSync(vrtPath, { force: true });
+    fs.rmSync(copy, { force: true });
+  }
+}
+
+/** Row strips covering a raster: [y0, rows] pairs of at most `rows` rows each. */
+export function* strips(height: number, rows: number): Generator<[number, number]> {
+  for (let y = 0; y < height; y += rows) yield [y, Math.min(rows, height - y)];
+}
+
+/** Strip height that keeps `bytesPerRow` × rows under a budget (default 64 MB), ≥ 1 row. */
+export function stripRows(width: number, arrays: number, budgetBytes = 64 * 2 ** 20, multipleOf = 256): number {
+  const perRow = width * 8 * Math.max(1, arrays);
+  let rows = Math.max(1, Math.floor(budgetBytes / perRow));
+  if (rows >= multipleOf) rows -= rows % multipleOf;
+  return rows;
+}
+
+/** Same grid: size, geotransform (to 1e-9 of a cell) and CRS. Returns a reason when not. */
+export function gridMismatch(a: RasterInfo, b: RasterInfo): string | undefined {
+  if (a.width !== b.width || a.height !== b.height) {
+    return `${path.basename(b.path)} is ${b.width} × ${b.height} pixels, ${path.basename(a.path)} is ${a.width} × ${a.height}`;
+  }
+  const tol = Math.abs(a.geoTransform[1]) * 1e-6;
+  for (let i = 0; i < 6; i++) {
+    if (Math.abs(a.geoTransform[i] - b.geoTransform[i]) > tol) {
+      return `${path.basename(b.path)} has origin/cell size ${b.geoTransform.join(', ')}, ${path.basename(a.path)} has ${a.geoTransform.join(', ')}`;
+    }
+  }
+  if (a.srsWkt && b.srsWkt) {
+    const sa = gdal.SpatialReference.fromWKT(a.srsWkt);
+    const sb = gdal.SpatialReference.fromWKT(b.srsWkt);
+    if (!sa.isSame(sb)) return `${path.basename(b.path)} and ${path.basename(a.path)} have different CRSs`;
+  }
+  return undefined;
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tables and point layers: CSV (with coordinate columns found by name or given), GeoPackage
+// (file.gpkg|layername=name), GeoJSON and Shapefile through OGR. A table is column-oriented;
+// values are numbers, strings or null (missing). Point coordinates and the CRS are kept so that
+// outputs carry them on.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { DataError, UsageError } from '../errors.js';
+import { splitLayerRef } from '../params.js';
+import { suggest } from '../suggest.js';
+import { formatCsv, parseCsv } from './csv.js';
+
+export type Value = number | string | null;
+
+export interface Table {
+  /** file the table came from (for messages) */
+  source: string;
+  layerName: string;
+  /** column names in order */
+  fields: string[];
+  columns: Map<string, Value[]>;
+  nRows: number;
+  /** point coordinates, when the table has them */
+  x?: Float64Array;
+  y?: Float64Array;
+  /** names of the coordinate columns when they came from columns (CSV) */
+  coordFields?: { x: string; y: string };
+  /** CRS of the coordinates as WKT ('' when unknown) */
+  srsWkt: string;
+  /** non-point geometries as WKB, kept so that writing back preserves them */
+  wkb?: (Buffer | null)[];
+}
+
+export interface ReadTableOptions {
+  xField?: string;
+  yField?: string;
+  /** CRS of CSV coordinates: "EPSG:4326", WKT, PROJ string */
+  pointsCrs?: string;
+  /** require point coordinates (error naming the options when absent) */
+  requirePoints?: boolean;
+}
+
+const COORD_NAMES: [string, string, boolean][] = [
+  // x name, y name, geographic by default
+  ['x', 'y', false], ['lon', 'lat', true], ['long', 'lat', true], ['longitude', 'latitude', true],
+  ['easting', 'northing', false], ['xcoord', 'ycoord', false], ['x_coord', 'y_coord', false],
+];
+
+const MISSING = new Set(['', 'na', 'nan', 'null', 'n/a']);
+
+/** A cell string as a Value: numbers stay text here; numericColumn() converts with row errors. */
+function cell(s: string): Value {
+  const t = s.trim();
+  return MISSING.has(t.toLowerCase()) ? null : t;
+}
+
+/** Resolve a user CRS string (EPSG:n, WKT, PROJ) to WKT, or throw a usage error. */
+export function crsToWkt(crs: string, what = 'POINTS_CRS'): string {
+  try {
+    const s = crs.trim();
+    const m = /^epsg:(\d+)$/i.exec(s);
+    const srs = m ? gdal.SpatialReference.fromEPSG(Number(m[1])) : gdal.SpatialReference.fromUserInput(s);
+    return srs.toWKT();
+  } catch {
+    throw new UsageError(`${what} "${crs}" is not a coordinate reference system GDAL knows; give e.g. EPSG:4326 or EPSG:32652`);
+  }
+}
+
+function readCsv(file: string, o: ReadTableOptions): Table {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (text.includes('\u0000')) throw new DataError(`${file} is not a text CSV file (it contains binary data); is it damaged or another format?`);
+  const { header, rows } = parseCsv(text, file);
+  const columns = new Map<string, Value[]>();
+  header.forEach((h, j) => {
+    if (columns.has(h)) throw new DataError(`${file}: column "${h}" appears twice in the header; rename one`);
+    columns.set(h, rows.map((r) => cell(r[j])));
+  });
+  // Numbers: a column whose every non-missing value is numeric becomes numeric.
+  for (const [name, vals] of columns) {
+    if (vals.every((v) => v === null || (typeof v === 'string' && isNumeric(v)))) {
+      columns.set(name, vals.map((v) => (v === null ? null : Number(v))));
+    }
+  }
+  const t: Table = { source: file, layerName: path.basename(file, path.extname(file)), fields: header, columns, nRows: rows.length, srsWkt: '' };
+  // Coordinates
+  let xf = o.xField;
+  let yf = o.yField;
+  let geographic = false;
+  const lower = new Map(header.map((h) => [h.toLowerCase(), h]));
+  if (!xf && !yf) {
+    for (const [xn, yn, geo] of COORD_NAMES) {
+      if (lower.has(xn) && lower.has(yn)) {
+        xf = lower.get(xn);
+        yf = lower.get(yn);
+        geographic = geo;
+        break;
+      }
+    }
+  }
+  if ((xf && !yf) || (!xf && yf)) throw new UsageError('give both X_FIELD and Y_FIELD, or neither');
+  if (xf && yf) {
+    for (const [f, p] of [[xf, 'X_FIELD'], [yf, 'Y_FIELD']] as const) {
+      if (!columns.has(f)) throw missingField(t, f, p);
+    }
+    t.x = new Float64Array(numericColumn(t, xf));
+    t.y = new Float64Array(numericColumn(t, yf));
+    t.coordFields = { x: xf, y: yf };
+    const prj = file.replace(/\.csv$/i, '.prj');
+    if (o.pointsCrs) t.srsWkt = crsToWkt(o.pointsCrs);
+    else if (fs.existsSync(prj)) t.srsWkt = crsToWkt(fs.readFileSync(prj, 'utf8'), `the CRS in ${prj}`);
+    else if (geographic) t.srsWkt = gdal.SpatialReference.fromEPSG(4326).toWKT();
+  } else if (o.requirePoints) {
+    throw new DataError(`${file} has no coordinate columns (x/y, lon/lat, longitude/latitude, easting/northing); name them with X_FIELD and Y_FIELD`);
+  }
+  return t;
+}
+
+function isNumeric(s: string): boolean {
+  const t = s.trim();
+  return t !== '' && !Number.isNaN(Number(t)) && !/^0x/i.test(t);
+}
+
+async function readOgr(ref: string, o: ReadTableOptions): Promise<Table> {
+  const { file, layer } = splitLayerRef(ref);
+  let ds: gdal.Dataset;
+  try {
+    ds = await gdal.openAsync(file);
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as Error).message.trim()} — is it a GeoPackage, GeoJSON, Shapefile or CSV and not damaged?`);
+  }
+  try {
+    if (ds.layers.count() === 0) throw new DataError(`${file} holds no vector layer (is it a raster?)`);
+    let lyr: gdal.Layer;
+    if (layer !== undefined) {
+      try {
+        lyr = ds.layers.get(layer);
+      } catch {
+        lyr = null as unknown as gdal.Layer;
+      }
+      if (!lyr) {
+        const names = Array.from({ length: ds.layers.count() }, (_, i) => ds.layers.get(i).name);
+        throw new DataError(`${file} has no layer "${layer}"; its layers are ${names.join(', ')}`);
+      }
+    } else {
+      lyr = ds.layers.get(0);
+    }
+    const fields = lyr.fields.getNames();
+    const columns = new Map<string, Value[]>(fields.map((f) => [f, []]));
+    const xs: number[] = [];
+    const ys: number[] = [];
+    const wkb: (Buffer | null)[] = [];
+    let points = true;
+    let anyGeom = false;
+    let n = 0;
+    lyr.features.forEach((f) => {
+      const vals = f.fields.toObject() as Record<string, unknown>;
+      for (const name of fields) {
+        const v = vals[name];
+        columns.get(name)!.push(v === null || v === undefined ? null : typeof v === 'number' ? v : typeof v === 'string' ? (MISSING.has(v.trim().toLowerCase()) ? null : v) : String(v));
+      }
+      const g = f.getGeometry();
+      if (g) {
+        anyGeom = true;
+        if (g.wkbType === gdal.wkbPoint || g.wkbType === gdal.wkbPoint25D) {
+          const p = g as gdal.Point;
+          xs.push(p.x);
+          ys.push(p.y);
+        } else {
+          points = false;
+          xs.push(NaN);
+          ys.push(NaN);
+        }
+        wkb.push(g.toWKB());
+      } else {
+        xs.push(NaN);
+        ys.push(NaN);
+        wkb.push(null);
+      }
+      n++;
+    });
+    const t: Table = {
+      source: ref, layerName: lyr.name, fields, columns, nRows: n,
+      srsWkt: lyr.srs ? lyr.srs.toWKT() : '',
+    };
+    if (anyGeom && points) {
+      t.x = Float64Array.from(xs);
+      t.y = Float64Array.from(ys);
+    } else if (anyGeom) {
+      t.wkb = wkb;
+    }
+    if (!t.x && (o.xField || o.yField)) {
+      if (!o.xField || !o.yField) throw new UsageError('give both X_FIELD and Y_FIELD, or neither');
+      t.x = new Float64Array(numericColumn(t, o.xField));
+      t.y = new Float64Array(numericColumn(t, o.yField));
+      t.coordFields = { x: o.xField, y: o.yField };
+      if (o.pointsCrs) t.srsWkt = crsToWkt(o.pointsCrs);
+    }
+    if (o.requirePoints && !t.x) throw new DataError(`${ref} has no point geometries; give X_FIELD and Y_FIELD for coordinate columns`);
+    return t;
+  } finally {
+    ds.close();
+  }
+}
+
+/** Read a table or point layer; CSV by our reader, everything else through OGR. */
+export async function readTable(ref: string, o: ReadTableOptions = {}): Promise<Table> {
+  const { file } = splitLayerRef(ref);
+  if (!fs.existsSync(file)) throw new DataError(`${file} does not exist; check the path`);
+  const t = path.extname(file).toLowerCase() === '.csv' ? readCsv(file, o) : await readOgr(ref, o);
+  if (t.nRows === 0) throw new DataError(`${t.source} has no rows: the table is empty`);
+  return t;
+}
+
+export function missingField(t: Table, field: string, param?: string): DataError {
+  const hint = suggest(field, t.fields);
+  return new DataError(
+    `${param ? param + ': ' : ''}${t.source} has no field "${field}"${hint ? `; did you mean "${hint}"?` : ''} Its fields are: ${t.fields.join(', ')}`,
+  );
+}
+
+/**
+ * A numeric column as numbers with NaN for missing. A value that is text is an error naming the
+ * file, field and row (1-based data row).
+ */
+export function numericColumn(t: Table, field: string, param?: string): number[] {
+  const col = t.columns.get(field);
+  if (!col) throw missingField(t, field, param);
+  return col.map((v, i) => {
+    if (v === null) return NaN;
+    if (typeof v === 'number') return v;
+    if (isNumeric(v)) return Number(v);
+    throw new DataError(`${t.source}: field "${field}"${param ? ` (${param})` : ''}, row ${i + 1}: "${v}" is not a number; fix the value or leave the cell empty for a missing value`);
+  });
+}
+
+export function addColumn(t: Table, name: string, values: ArrayLike<number> | Value[]): void {
+  if (!t.columns.has(name)) t.fields.push(name);
+  t.columns.set(name, Array.from(values as ArrayLike<Value>, (v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)));
+}
+
+/** A new table with the same rows, coordinates and CRS but no columns. */
+export function emptyLike(t: Table): Table {
+  return { ...t, fields: [], columns: new Map() };
+}
+
+function driverFor(file: string): string {
+  switch (path.extname(file).toLowerCase()) {
+    case '.gpkg': return 'GPKG';
+    case '.geojson':
+    case '.json': return 'GeoJSON';
+    case '.shp': return 'ESRI Shapefile';
+    case '.csv': return 'CSV';
+    default: throw new UsageError(`cannot write ${file}: use .csv, .gpkg, .geojson or .shp`);
+  }
+}
+
+/**
+ * Write a table to `file` (a staged temporary path; `layerName` the final layer name). CSV keeps
+ * coordinate columns as columns (adding x/y when the table has points from another format);
+ * spatial formats get point geometries when the table has coordinates.
+ */
+export async function writeTable(file: string, t: Table, layerName?: string): Promise<void> {
+  const driverName = driverFor(file);
+  if (driverName === 'CSV') {
+    const fields = [...t.fields];
+    const cols = fields.map((f) => t.columns.get(f)!);
+    if (t.x && t.y && !t.coordFields) {
+      fields.push('x', 'y');
+      cols.push(Array.from(t.x), Array.from(t.y));
+    }
+    const rows: Value[][] = [];
+    for (let i = 0; i < t.nRows; i++) rows.push(cols.map((c) => c[i]));
+    fs.writeFileSync(file, formatCsv(fields, rows));
+    return;
+  }
+  const drv = gdal.drivers.get(driverName);
+  const ds = await drv.createAsync(file, 0, 0, 0, gdal.GDT_Unknown);
+  try {
+    const srs = t.srsWkt ? gdal.SpatialReference.fromWKT(t.srsWkt) : null;
+    const geomType = t.x ? gdal.wkbPoint : t.wkb ? gdal.wkbUnknown : gdal.wkbNone;
+    const lyr = ds.layers.create(layerName ?? t.layerName, srs, geomType);
+    const kinds = t.fields.map((f) => {
+      const vals = t.columns.get(f)!;
+      const numeric = vals.every((v) => v === null || typeof v === 'number');
+      const integer = numeric && vals.every((v) => v === null || Number.isInteger(v)) && vals.some((v) => v !== null);
+      return numeric ? (integer ? 'int' : 'real') : 'str';
+    });
+    // Shapefile field names are limited to 10 characters: say so instead of silently truncating.
+    if (driverName === 'ESRI Shapefile') {
+      const long = t.fields.filter((f) => f.length > 10);
+      if (long.length) throw new UsageError(`cannot write ${path.basename(file)}: Shapefile field names are limited to 10 characters (${long.join(', ')}); write a GeoPackage (.gpkg) instead`);
+    }
+    t.fields.forEach((f, j) => {
+      const type = kinds[j] === 'int' ? gdal.OFTInteger64 : kinds[j] === 'real' ? gdal.OFTReal : gdal.OFTString;
+      lyr.fields.add(new gdal.FieldDefn(f, type));
+    });
+    for (let i = 0; i < t.nRows; i++) {
+      const feat = new gdal.Feature(lyr);
+      t.fields.forEach((f, j) => {
+        const v = t.columns.get(f)![i];
+        if (v === null || (typeof v === 'number' && Number.isNaN(v))) feat.fields.set(j, null);
+        else feat.fields.set(j, kinds[j] === 'str' ? String(v) : v);
+      });
+      if (t.x && t.y && Number.isFinite(t.x[i]) && Number.isFinite(t.y[i])) {
+        feat.setGeometry(new gdal.Point(t.x[i], t.y[i]));
+      } else if (t.wkb && t.wkb[i]) {
+        feat.setGeometry(gdal.Geometry.fromWKB(t.wkb[i]!));
+      }
+      lyr.features.add(feat);
+    }
+    await lyr.flushAsync();
+  } finally {
+    ds.close();
+  }
+}
+
+/** Output layer name from a destination "file.gpkg|layername=x" or the file's base name. */
+export function outputLayerName(dest: string): string {
+  const { file, layer } = splitLayerRef(dest);
+  return layer ?? path.basename(file, path.extname(file));
+}
+
+/** Field names of a table without reading its rows (for parameter validation). */
+export async function listFields(ref: string): Promise<string[]> {
+  const { file, layer } = splitLayerRef(ref);
+  if (path.extname(file).toLowerCase() === '.csv') {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.subarray(0, n).toString('utf8');
+      const first = text.split(/\r?\n/)[0] ?? '';
+      if (first.trim() === '') throw new DataError(`${file} is empty: it needs a header line and at least one row`);
+      return parseCsv(first + '\n', file).header;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  let ds: gdal.Dataset;
+  try {
+    ds = await gdal.openAsync(file);
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as Error).message.trim()} — is it a GeoPackage, GeoJSON, Shapefile or CSV and not damaged?`);
+  }
+  try {
+    if (ds.layers.count() === 0) throw new DataError(`${file} holds no vector layer (is it a raster?)`);
+    let lyr: gdal.Layer | null = null;
+    try {
+      lyr = layer !== undefined ? ds.layers.get(layer) : ds.layers.get(0);
+    } catch {
+      lyr = null;
+    }
+    if (!lyr) throw new DataError(`${file} has no layer "${layer}"`);
+    return lyr.fields.getNames();
+  } finally {
+    ds.close();
+  }
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Parameter kinds. Each parameter is declared once, in the algorithm, and from that declaration
+// come: parsing of CLI strings and JSON values, validation, the JSON Schema of the OGC process
+// description and the QGIS parameter definition (the dict of QgsProcessingParameterDefinition::
+// toVariantMap() that QgsProcessingParameters.parameterFromVariantMap() rebuilds).
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type ParamKind =
+  | 'raster' | 'vector' | 'field' | 'number' | 'integer' | 'enum' | 'boolean' | 'string'
+  | 'expression' | 'list' | 'file'
+  | 'rasterDestination' | 'vectorDestination' | 'tableDestination' | 'fileDestination'
+  | 'folderDestination';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Where relative paths are resolved and which folders a path may lie in (the HTTP bridge). */
+export interface ParseContext {
+  cwd: string;
+  /** Called with every resolved input/output path; throws to refuse it (workspace confinement). */
+  checkPath?: (absPath: string, param: ParamDef, role: 'input' | 'output') => void;
+}
+
+export interface ParamDef<T = unknown> {
+  name: string;
+  kind: ParamKind;
+  description: string;
+  optional: boolean;
+  default?: T;
+  advanced: boolean;
+  /** enum choices */
+  options?: readonly string[];
+  min?: number;
+  max?: number;
+  /** min is exclusive (e.g. depth > 0) */
+  exclusiveMin?: boolean;
+  /** field: the layer parameter whose fields are offered; numeric or any */
+  parent?: string;
+  fieldType?: 'numeric' | 'string' | 'any';
+  /** list: what each item is */
+  itemKind?: 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field';
+  /** file / destinations: accepted extensions (lowercase, with dot) */
+  extensions?: readonly string[];
+  /** Turn a raw value (CLI string, JSON value) into the typed value; throws a plain message. */
+  parse(raw: unknown, ctx: ParseContext): T;
+}
+
+/** Thrown by parse(); run() prefixes it with the parameter and algorithm. */
+export class ParamValueError extends Error {}
+
+type Common<T> = {
+  optional?: boolean;
+  default?: T;
+  advanced?: boolean;
+};
+
+function def<T>(
+  kind: ParamKind, name: string, description: string, o: Common<T> & Partial<ParamDef<T>>,
+  parse: (raw: unknown, ctx: ParseContext, self: ParamDef<T>) => T,
+): ParamDef<T> {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`parameter name ${name} must be UPPER_CASE`);
+  const p: ParamDef<T> = {
+    ...o,
+    name, kind, description,
+    optional: o.optional ?? o.default !== undefined,
+    default: o.default,
+    advanced: o.advanced ?? false,
+    parse: (raw, ctx) => parse(raw, ctx, p),
+  };
+  return p;
+}
+
+// ---------------------------------------------------------------- scalar parsing helpers
+
+function asString(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  throw new ParamValueError(`expected text, got ${JSON.stringify(raw)}`);
+}
+
+export function parseNumber(raw: unknown, integer: boolean): number {
+  let v: number;
+  if (typeof raw === 'number') v = raw;
+  else if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw.trim()))) {
+    v = Number(raw.trim());
+  } else {
+    throw new ParamValueError(`"${String(raw)}" is not a number`);
+  }
+  if (!Number.isFinite(v)) throw new ParamValueError(`${v} is not a finite number`);
+  if (integer && !Number.isInteger(v)) throw new ParamValueError(`${v} is not a whole number`);
+  return v;
+}
+
+function checkBounds(v: number, p: ParamDef<unknown>): number {
+  if (p.min !== undefined && (p.exclusiveMin ? v <= p.min : v < p.min)) {
+    throw new ParamValueError(`${v} is too small: it must be ${p.exclusiveMin ? '>' : '≥'} ${p.min}`);
+  }
+  if (p.max !== undefined && v > p.max) {
+    throw new ParamValueError(`${v} is too large: it must be ≤ ${p.max}`);
+  }
+  return v;
+}
+
+/** Split a layer reference "file.gpkg|layername=name" into its parts. */
+export function splitLayerRef(ref: string): { file: string; layer?: string } {
+  const bar = ref.indexOf('|');
+  if (bar < 0) return { file: ref };
+  const file = ref.slice(0, bar);
+  const m = /(?:^|\|)layername=([^|]*)/i.exec(ref.slice(bar));
+  return { file, layer: m ? m[1] : undefined };
+}
+
+function resolveExisting(raw: unknown, ctx: ParseContext, p: ParamDef<unknown>, layerRef: boolean): string {
+  const s = asString(raw).trim();
+  if (s === '') throw new ParamValueError('no path given');
+  const { file, layer } = layerRef ? splitLayerRef(s) : { file: s, layer: undefined };
+  const abs = path.resolve(ctx.cwd, file);
+  ctx.checkPath?.(abs, p, 'input');
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    throw new ParamValueError(`file ${abs} does not exist; check the path`);
+  }
+  if (!st.isFile()) throw new ParamValueError(`${abs} is not a regular file`);
+  try {
+    fs.accessSync(abs, fs.constants.R_OK);
+  } catch {
+    throw new ParamValueError(`file ${abs} is not readable; check its permissions`);
+  }
+  return layer !== undefined ? `${abs}|layername=${layer}` : abs;
+}
+
+function resolveDestination(raw: unknown, ctx: ParseContext, p: ParamDef<unknown>, folder: boolean): string {
+  const s = asString(raw).trim();
+  if (s === '') throw new ParamValueError('no path given');
+  const { file, layer } = splitLayerRef(s);
+  const abs = path.resolve(ctx.cwd, file);
+  ctx.checkPath?.(abs, p, 'output');
+  const parent = path.dirname(abs);
+  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
+    throw new ParamValueError(`the folder ${parent} does not exist; create it first or choose another output path`);
+  }
+  if (folder) {
+    if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
+      throw new ParamValueError(`${abs} exists and is not a folder`);
+    }
+  } else {
+    if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
+      throw new ParamValueError(`${abs} is a folder; give a file name`);
+    }
+    if (p.extensions && p.extensions.length > 0) {
+      const ext = path.extname(abs).toLowerCase();
+      if (!p.extensions.includes(ext)) {
+        throw new ParamValueError(`unsupported file type "${ext || '(none)'}"; use one of ${p.extensions.join(', ')}`);
+      }
+    }
+  }
+  return layer !== undefined ? `${abs}|layername=${layer}` : abs;
+}
+
+function splitList(raw: unknown): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  const s = asString(raw).trim();
+  if (s === '') return [];
+  return s.split(',').map((x) => x.trim());
+}
+
+// ---------------------------------------------------------------- the builders
+
+export const RASTER_EXTENSIONS = ['.tif', '.tiff', '.vrt', '.img', '.asc', '.nc', '.sdat', '.png'] as const;
+export const VECTOR_EXTENSIONS = ['.gpkg', '.geojson', '.json', '.shp', '.csv'] as const;
+export const TABLE_EXTENSIONS = ['.csv', '.gpkg', '.geojson', '.json', '.shp'] as const;
+
+export const param = {
+  raster(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('raster', name, description, o, (raw, ctx, p) => resolveExisting(raw, ctx, p, false));
+  },
+  /** A vector layer or a table (CSV with or without coordinate columns, GeoPackage, GeoJSON, Shapefile). */
+  vector(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('vector', name, description, o, (raw, ctx, p) => resolveExisting(raw, ctx, p, true));
+  },
+  field(name: string, description: string, o: Common<string> & { parent: string; fieldType?: 'numeric' | 'string' | 'any' }): ParamDef<string> {
+    return def('field', name, description, { fieldType: 'numeric', ...o }, (raw) => {
+      const s = asString(raw).trim();
+      if (s === '') throw new ParamValueError('no field name given');
+      return s;
+    });
+  },
+  number(name: string, description: string, o: Common<number> & { min?: number; max?: number; exclusiveMin?: boolean } = {}): ParamDef<number> {
+    return def('number', name, description, o, (raw, _c, p) => checkBounds(parseNumber(raw, false), p));
+  },
+  integer(name: string, description: string, o: Common<number> & { min?: number; max?: number } = {}): ParamDef<number> {
+    return def('integer', name, description, o, (raw, _c, p) => checkBounds(parseNumber(raw, true), p));
+  },
+  enum<S extends string>(name: string, description: string, options: readonly S[], o: Common<S> = {}): ParamDef<S> {
+    return def('enum', name, description, { ...o, options }, (raw) => {
+      if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < options.length) return options[raw];
+      const s = asString(raw).trim();
+      const hit = options.find((x) => x.toLowerCase() === s.toLowerCase());
+      if (hit) return hit;
+      if (/^\d+$/.test(s) && Number(s) < options.length) return options[Number(s)];
+      throw new ParamValueError(`"${s}" is not one of ${options.join(', ')}`);
+    });
+  },
+  boolean(name: string, description: string, o: Common<boolean> = {}): ParamDef<boolean> {
+    return def('boolean', name, description, o, (raw) => {
+      if (typeof raw === 'boolean') return raw;
+      const s = asString(raw).trim().toLowerCase();
+      if (['true', 'yes', '1', 'on'].includes(s)) return true;
+      if (['false', 'no', '0', 'off'].includes(s)) return false;
+      throw new ParamValueError(`"${s}" is not true or false`);
+    });
+  },
+  string(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('string', name, description, o, (raw) => asString(raw));
+  },
+  expression(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('expression', name, description, o, (raw) => {
+      const s = asString(raw).trim();
+      if (s === '') throw new ParamValueError('the expression is empty');
+      return s;
+    });
+  },
+  list<I extends 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field'>(
+    name: string, description: string, itemKind: I,
+    o: Common<unknown[]> & { parent?: string; min?: number; max?: number; options?: readonly string[] } = {},
+  ): ParamDef<(I extends 'number' | 'integer' ? number : string)[]> {
+    return def('list', name, description, { ...o, itemKind } as never, (raw, ctx, p) => {
+      const items = splitList(raw);
+      return items.map((it, i) => {
+        try {
+          switch (itemKind) {
+            case 'number': return checkBounds(parseNumber(it, false), p);
+            case 'integer': return checkBounds(parseNumber(it, true), p);
+            case 'raster': return resolveExisting(it, ctx, p, false);
+            case 'vector': return resolveExisting(it, ctx, p, true);
+            default: {
+              const s = asString(it).trim();
+              if (s === '') throw new ParamValueError('empty item');
+              if (p.options && !p.options.some((x) => x.toLowerCase() === s.toLowerCase())) {
+                throw new ParamValueError(`"${s}" is not one of ${p.options.join(', ')}`);
+              }
+              return p.options ? p.options.find((x) => x.toLowerCase() === s.toLowerCase())! : s;
+            }
+          }
+        } catch (e) {
+          throw new ParamValueError(`item ${i + 1}: ${(e as Error).message}`);
+        }
+      }) as never;
+    });
+  },
+  file(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
+    return def('file', name, description, o, (raw, ctx, p) => resolveExisting(raw, ctx, p, false));
+  },
+  rasterDestination(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
+    return def('rasterDestination', name, description, { extensions: ['.tif', '.tiff', '.vrt'], ...o },
+      (raw, ctx, p) => resolveDestination(raw, ctx, p, false));
+  },
+  vectorDestination(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
+    return def('vectorDestination', name, description, { extensions: [...VECTOR_EXTENSIONS], ...o },
+      (raw, ctx, p) => resolveDestination(raw, ctx, p, false));
+  },
+  tableDestination(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
+    return def('tableDestination', name, description, { extensions: [...TABLE_EXTENSIONS], ...o },
+      (raw, ctx, p) => resolveDestination(raw, ctx, p, false));
+  },
+  fileDestination(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
+    return def('fileDestination', name, description, o, (raw, ctx, p) => resolveDestination(raw, ctx, p, false));
+  },
+  folderDestination(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('folderDestination', name, description, o, (raw, ctx, p) => resolveDestination(raw, ctx, p, true));
+  },
+};
+
+export function isDestination(p: ParamDef): boolean {
+  return p.kind.endsWith('Destination');
+}
+
+export function isInputPath(p: ParamDef): boolean {
+  return p.kind === 'raster' || p.kind === 'vector' || p.kind === 'file' ||
+    (p.kind === 'list' && (p.itemKind === 'raster' || p.itemKind === 'vector'));
+}

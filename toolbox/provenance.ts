@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every output gets a provenance record beside it (<output>.socp.json): algorithm, socp and GDAL
+// versions, parameters, seed, input checksums and times, so a map can be traced to its inputs.
+
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { packageRoot } from './paths.js';
+import { splitLayerRef } from './params.js';
+
+export const socpVersion: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version;
+
+export interface InputChecksum {
+  parameter: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Provenance {
+  algorithm: string;
+  socp: string;
+  gdal: string;
+  node: string;
+  parameters: Record<string, unknown>;
+  seed?: number;
+  inputs: InputChecksum[];
+  started: string;
+  finished: string;
+  seconds: number;
+}
+
+const checksumCache = new Map<string, { mtimeMs: number; size: number; sha256: string }>();
+
+export async function sha256File(file: string): Promise<string> {
+  const st = fs.statSync(file);
+  const hit = checksumCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.sha256;
+  const h = crypto.createHash('sha256');
+  await new Promise<void>((resolve, reject) => {
+    fs.createReadStream(file).on('data', (d) => h.update(d)).on('end', () => resolve()).on('error', reject);
+  });
+  const sha256 = h.digest('hex');
+  checksumCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, sha256 });
+  return sha256;
+}
+
+export async function checksumInputs(entries: [string, string][]): Promise<InputChecksum[]> {
+  const out: InputChecksum[] = [];
+  for (const [parameter, ref] of entries) {
+    const file = splitLayerRef(ref).file;
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
+    out.push({ parameter, path: file, bytes: fs.statSync(file).size, sha256: await sha256File(file) });
+  }
+  return out;
+}
+
+export function provenanceRecord(o: Omit<Provenance, 'socp' | 'gdal' | 'node'>): Provenance {
+  return { ...o, socp: socpVersion, gdal: gdal.version, node: process.version };
+}
+
+/** Sidecar path of an output's provenance record. */
+export function provenancePath(output: string): string {
+  return splitLayerRef(output).file + '.socp.json';
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The one way to run an algorithm, used by the CLI, the HTTP bridge and the tests: parse and
+// validate every parameter (all problems reported together), check outputs against inputs, run
+// with progress / log / cancel, then commit the staged outputs with their provenance — or roll
+// everything back so a failed or cancelled run leaves nothing.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Algorithm, ParamValues, Results } from './algorithm.js';
+import { createContext, type LogLevel } from './context.js';
+import { CancelledError, DataError, SocpError, UsageError, isSocpError, messageOf } from './errors.js';
+import { OutputTransaction } from './io/atomic.js';
+import { listFields } from './io/table.js';
+import { isDestination, isInputPath, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
+import { checksumInputs, provenancePath, provenanceRecord } from './provenance.js';
+import { getAlgorithm } from './registry.js';
+import { suggest } from './suggest.js';
+
+export interface RunOptions {
+  /** folder relative paths are resolved against (default: process.cwd()) */
+  cwd?: string;
+  onProgress?: (percent: number, message?: string) => void;
+  onLog?: (level: LogLevel, message: string) => void;
+  signal?: AbortSignal;
+  threads?: number;
+  /** workspace confinement hook of the HTTP bridge */
+  checkPath?: ParseContext['checkPath'];
+  /** write <output>.socp.json records (default true) */
+  provenance?: boolean;
+}
+
+export interface RunResult {
+  algorithm: string;
+  results: Results;
+  seconds: number;
+}
+
+/** Parse and validate raw parameter values; throws one UsageError listing every problem. */
+export async function parseParams(alg: Algorithm, raw: Record<string, unknown>, ctx: ParseContext): Promise<ParamValues> {
+  const problems: string[] = [];
+  const known = new Map(alg.inputs.map((p) => [p.name, p]));
+  for (const name of Object.keys(raw)) {
+    if (!known.has(name)) {
+      const upper = known.has(name.toUpperCase()) ? name.toUpperCase() : suggest(name, [...known.keys()]);
+      problems.push(`unknown parameter ${name}${upper ? `; did you mean ${upper}?` : ''} (socp describe ${alg.id} lists them)`);
+    }
+  }
+  const values: ParamValues = {};
+  for (const p of alg.inputs) {
+    const v = raw[p.name];
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '' && p.kind !== 'string')) {
+      if (p.default !== undefined) values[p.name] = p.default;
+      else if (!p.optional) problems.push(`${p.name} is required: ${p.description}`);
+      continue;
+    }
+    try {
+      values[p.name] = p.parse(v, ctx);
+    } catch (e) {
+      if (e instanceof ParamValueError || e instanceof SocpError) problems.push(`${p.name}: ${e.message}`);
+      else throw e;
+    }
+  }
+  if (problems.length === 0) problems.push(...(await checkFields(alg, values)), ...checkOutputs(alg, values));
+  if (problems.length === 0 && alg.check) problems.push(...alg.check(values));
+  if (problems.length > 0) {
+    throw new UsageError(problems.length === 1 ? `${alg.id}: ${problems[0]}` : `${alg.id}: ${problems.length} problems with the parameters:\n  - ${problems.join('\n  - ')}`);
+  }
+  return values;
+}
+
+/** Field parameters must name fields of their parent layer. */
+async function checkFields(alg: Algorithm, values: ParamValues): Promise<string[]> {
+  const problems: string[] = [];
+  const cache = new Map<string, string[]>();
+  for (const p of alg.inputs) {
+    const isField = p.kind === 'field' || (p.kind === 'list' && p.itemKind === 'field');
+    if (!isField || !p.parent || values[p.name] === undefined || values[p.parent] === undefined) continue;
+    const ref = values[p.parent] as string;
+    let fields = cache.get(ref);
+    if (!fields) {
+      try {
+        fields = await listFields(ref);
+      } catch (e) {
+        problems.push(`${p.parent}: ${messageOf(e)}`);
+        continue;
+      }
+      cache.set(ref, fields);
+    }
+    const wanted: string[] = Array.isArray(values[p.name]) ? values[p.name] : [values[p.name]];
+    for (const w of wanted) {
+      if (!fields.includes(w)) {
+        const hint = suggest(w, fields);
+        problems.push(`${p.name}: ${splitLayerRef(ref).file} has no field "${w}"${hint ? `; did you mean "${hint}"?` : ''} Its fields are: ${fields.join(', ')}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** An output must not overwrite an input, and two outputs must differ. */
+function checkOutputs(alg: Algorithm, values: ParamValues): string[] {
+  const problems: string[] = [];
+  const inputs = new Map<string, string>();
+  for (const p of alg.inputs) {
+    if (!isInputPath(p) || values[p.name] === undefined) continue;
+    const list: string[] = Array.isArray(values[p.name]) ? values[p.name] : [values[p.name]];
+    for (const ref of list) inputs.set(realish(splitLayerRef(ref).file), p.name);
+  }
+  const seen = new Map<string, string>();
+  for (const p of alg.inputs) {
+    if (!isDestination(p) || values[p.name] === undefined) continue;
+    const out = realish(splitLayerRef(values[p.name]).file);
+    const clash = inputs.get(out);
+    if (clash) problems.push(`${p.name}: ${out} is also the input ${clash}; inputs are never overwritten — choose another output path`);
+    const twice = seen.get(out);
+    if (twice) problems.push(`${p.name}: ${out} is also the output ${twice}; give each output its own path`);
+    seen.set(out, p.name);
+  }
+  return problems;
+}
+
+function realish(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+    } catch {
+      return path.resolve(p);
+    }
+  }
+}
+
+/** Run an algorithm by id (or value) with raw parameter values. */
+export async function run(idOrAlg: string | Algorithm, raw: Record<string, unknown>, o: RunOptions = {}): Promise<RunResult> {
+  const alg = typeof idOrAlg === 'string' ? await getAlgorithm(idOrAlg) : idOrAlg;
+  const started = new Date();
+  const values = await parseParams(alg, raw, { cwd: o.cwd ?? process.cwd(), checkPath: o.checkPath });
+  const tx = new OutputTransaction();
+  const ctx = createContext({ algorithmId: alg.id, onProgress: o.onProgress, onLog: o.onLog, signal: o.signal, threads: o.threads, outputs: tx });
+  try {
+    ctx.checkCancelled();
+    ctx.progress(0);
+    const results = await alg.run(values, ctx);
+    ctx.checkCancelled();
+    const finished = new Date();
+    if (o.provenance !== false) await writeProvenance(alg, values, tx, started, finished);
+    tx.commit();
+    ctx.progress(100);
+    return { algorithm: alg.id, results, seconds: (finished.getTime() - started.getTime()) / 1000 };
+  } catch (e) {
+    tx.rollback();
+    if (o.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError(`${alg.id}: cancelled`);
+    if (isSocpError(e)) {
+      if (!e.message.startsWith(alg.id)) e.message = `${alg.id}: ${e.message}`;
+      throw e;
+    }
+    const err = new SocpError('internal', `${alg.id}: ${messageOf(e)}`);
+    err.stack = (e as Error)?.stack;
+    throw err;
+  }
+}
+
+async function writeProvenance(alg: Algorithm, values: ParamValues, tx: OutputTransaction, started: Date, finished: Date): Promise<void> {
+  const inputs: [string, string][] = [];
+  for (const p of alg.inputs as ParamDef[]) {
+    if (!isInputPath(p) || values[p.name] === undefined) continue;
+    const list: string[] = Array.isArray(values[p.name]) ? values[p.name] : [values[p.name]];
+    for (const ref of list) inputs.push([p.name, ref]);
+  }
+  const record = provenanceRecord({
+    algorithm: alg.id,
+    parameters: values,
+    seed: typeof values.SEED === 'number' ? values.SEED : undefined,
+    inputs: await checksumInputs(inputs),
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    seconds: (finished.getTime() - started.getTime()) / 1000,
+  });
+  for (const p of alg.inputs) {
+    if (!isDestination(p) || values[p.name] === undefined) continue;
+    const final = splitLayerRef(values[p.name]).file;
+    const staged = tx.lookup(final);
+    if (!staged || !fs.existsSync(staged)) continue; // optional output not produced
+    if (p.kind === 'folderDestination') {
+      fs.writeFileSync(path.join(staged, 'provenance.socp.json'), JSON.stringify(record, null, 2) + '\n');
+      continue;
+    }
+    fs.writeFileSync(tx.stage(provenancePath(final)), JSON.stringify(record, null, 2) + '\n');
+  }
+}
+
+export { DataError, UsageError };
