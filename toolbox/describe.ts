@@ -53,7 +53,12 @@ function mediaType(p: ParamDef): string {
 const FLAG_ADVANCED = 2;
 const FLAG_OPTIONAL = 8;
 
-/** The toVariantMap() dict of the QGIS parameter that represents p (QGIS 3.22). */
+/**
+ * The toVariantMap() dict of the QGIS parameter that represents p (QGIS 3.22). Every kind is
+ * rebuilt by QgsProcessingParameters.parameterFromVariantMap() in QGIS 3.22 (test/integration/
+ * qgis-definitions.test.ts). Enums use QGIS's static strings (3.18+), so QGIS passes the option
+ * names themselves (MODEL=hassink, MODELS=hassink,elustondo), exactly as the socp CLI takes them.
+ */
 export function qgisDefinition(p: ParamDef): Record<string, unknown> {
   const flags = (p.optional ? FLAG_OPTIONAL : 0) | (p.advanced ? FLAG_ADVANCED : 0);
   const m: Record<string, unknown> = {
@@ -68,8 +73,9 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
     case 'raster':
       return { ...m, parameter_type: 'raster' };
     case 'vector':
-      // -1 = any geometry, including geometry-less tables (CSV)
-      return { ...m, parameter_type: 'vector', data_types: [-1] };
+      // QgsProcessing::TypeVector (5): vector layers with or without geometry, so geometry-less
+      // tables (CSV) are offered too; -1 (TypeVectorAnyGeometry) would hide them.
+      return { ...m, parameter_type: 'vector', data_types: [5] };
     case 'field':
       return { ...m, parameter_type: 'field', parent_layer: p.parent, data_type: p.fieldType === 'numeric' ? 0 : p.fieldType === 'string' ? 1 : -1, allow_multiple: false, default_to_all_fields: false };
     case 'number':
@@ -80,7 +86,7 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
         max: p.max ?? 1.7976931348623157e308,
       };
     case 'enum':
-      return { ...m, parameter_type: 'enum', options: [...p.options!], allow_multiple: false, default: p.default !== undefined ? p.options!.indexOf(p.default as string) : null };
+      return { ...m, parameter_type: 'enum', options: [...p.options!], allow_multiple: false, uses_static_strings: true, default: p.default ?? null };
     case 'boolean':
       return { ...m, parameter_type: 'boolean' };
     case 'string':
@@ -88,7 +94,11 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
       return { ...m, parameter_type: 'string', multiline: false };
     case 'list':
       if (p.itemKind === 'raster' || p.itemKind === 'vector') {
-        return { ...m, parameter_type: 'multilayer', layer_type: p.itemKind === 'raster' ? 3 : -1, min_inputs: 0 };
+        return { ...m, parameter_type: 'multilayer', layer_type: p.itemKind === 'raster' ? 3 : 5, min_inputs: 0 };
+      }
+      if (p.options) {
+        // a list of choices: a multiple-choice enum of static strings
+        return { ...m, parameter_type: 'enum', options: [...p.options], allow_multiple: true, uses_static_strings: true, default: Array.isArray(p.default) ? [...(p.default as unknown[])] : p.default ?? null };
       }
       if (p.itemKind === 'field' && p.parent) {
         return { ...m, parameter_type: 'field', parent_layer: p.parent, data_type: 0, allow_multiple: true, default_to_all_fields: false, default: Array.isArray(p.default) ? (p.default as unknown[]).join(';') : null };

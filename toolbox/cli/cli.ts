@@ -132,6 +132,9 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
       if (flags.quiet) io.stderr(line + '\n');
       else bar.log(line);
     },
+  }).catch((e) => {
+    bar.interrupt();
+    throw e;
   });
   if (!flags.quiet) bar.finish();
   if (flags.json) io.stdout(JSON.stringify({ algorithm: res.algorithm, results: res.results }) + '\n');

@@ -22,10 +22,21 @@ export class TermProgress {
 
   /** Print a log line without breaking the progress line for good. */
   log(line: string): void {
-    // the progress line continues on the next line after the message
+    // the message gets its own line; the progress so far is reprinted so the last line reads whole
+    const wasMid = this.midLine;
+    if (wasMid) this.write('\n');
+    this.write(line + '\n');
+    if (wasMid) {
+      let s = '';
+      for (let t = 0; t <= this.ticks; t++) s += t % 4 === 0 ? String((t / 4) * 10) : '.';
+      this.write(s);
+    }
+  }
+
+  /** End a half-printed progress line (before an error message). */
+  interrupt(): void {
     if (this.midLine) this.write('\n');
     this.midLine = false;
-    this.write(line + '\n');
   }
 
   finish(): void {
