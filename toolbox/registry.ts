@@ -17,6 +17,9 @@ const algorithmsDir = path.resolve(here, '..', 'algorithms');
 
 let cache: Promise<Map<string, Algorithm>> | undefined;
 
+/** Modules that failed to load or declare an algorithm; they are left out (a test keeps this empty). */
+export const registryProblems: string[] = [];
+
 async function scan(): Promise<Map<string, Algorithm>> {
   const map = new Map<string, Algorithm>();
   const groups = fs.readdirSync(algorithmsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -28,7 +31,13 @@ async function scan(): Promise<Map<string, Algorithm>> {
       const file = path.join(algorithmsDir, g, f);
       const text = fs.readFileSync(file, 'utf8');
       if (!/export default/.test(text)) continue; // helpers: skip without importing
-      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      let mod: { default?: unknown };
+      try {
+        mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      } catch (e) {
+        registryProblems.push(`${path.relative(algorithmsDir, file)}: ${(e as Error).message}`);
+        continue;
+      }
       if (!isAlgorithm(mod.default)) continue;
       const a = mod.default;
       if (map.has(a.id)) throw new Error(`algorithm id ${a.id} is defined twice (${file})`);
