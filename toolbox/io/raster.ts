@@ -75,7 +75,8 @@ export async function openRaster(file: string, what = 'raster'): Promise<RasterI
 /** Read a window of band (1-based) as Float64; nodata and NaN become NaN. */
 export async function readWindow(r: RasterInfo, band: number, x: number, y: number, w: number, h: number, out?: Float64Array): Promise<Float64Array> {
   const buf = out && out.length === w * h ? out : new Float64Array(w * h);
-  await r.ds.bands.get(band).pixels.readAsync(x, y, w, h, buf);
+  const b = await r.ds.bands.getAsync(band);
+  await b.pixels.readAsync(x, y, w, h, buf);
   const nd = r.nodata[band - 1];
   if (nd !== null && !Number.isNaN(nd)) {
     for (let i = 0; i < buf.length; i++) if (buf[i] === nd) buf[i] = NaN;
@@ -145,16 +146,17 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
     bandNames: o.bandNames ?? Array.from({ length: o.bands }, (_, i) => `band_${i + 1}`),
     dataType, blockHeight: 256,
   };
-  let scratch: Float64Array | undefined;
   return {
     info,
     async write(band, x, y, w, h, data) {
-      if (!scratch || scratch.length !== w * h) scratch = new Float64Array(w * h);
+      // a fresh buffer per call: concurrent writes must not share one
+      const scratch = new Float64Array(w * h);
       for (let i = 0; i < w * h; i++) {
         const v = data[i];
         scratch[i] = Number.isNaN(v) ? nodata : v;
       }
-      await ds.bands.get(band).pixels.writeAsync(x, y, w, h, scratch);
+      const b = await ds.bands.getAsync(band);
+      await b.pixels.writeAsync(x, y, w, h, scratch);
     },
     async close() {
       await ds.flushAsync();
