@@ -105,12 +105,17 @@ function readCsv(file: string, o: ReadTableOptions): Table {
     }
   }
   if ((xf && !yf) || (!xf && yf)) throw new UsageError('give both X_FIELD and Y_FIELD, or neither');
+  const explicit = !!(o.xField && o.yField);
+  // columns found by name are coordinates only when every value is a number
+  if (xf && yf && !explicit && ![xf, yf].every((f) => columns.get(f)!.every((v) => v === null || typeof v === 'number'))) {
+    xf = yf = undefined;
+  }
   if (xf && yf) {
     for (const [f, p] of [[xf, 'X_FIELD'], [yf, 'Y_FIELD']] as const) {
       if (!columns.has(f)) throw missingField(t, f, p);
     }
-    t.x = new Float64Array(numericColumn(t, xf));
-    t.y = new Float64Array(numericColumn(t, yf));
+    t.x = new Float64Array(numericColumn(t, xf, 'X_FIELD'));
+    t.y = new Float64Array(numericColumn(t, yf, 'Y_FIELD'));
     t.coordFields = { x: xf, y: yf };
     const prj = file.replace(/\.csv$/i, '.prj');
     if (o.pointsCrs) t.srsWkt = crsToWkt(o.pointsCrs);
