@@ -40,7 +40,7 @@ export async function parseParams(alg: Algorithm, raw: Record<string, unknown>, 
   const problems: string[] = [];
   const known = new Map(alg.inputs.map((p) => [p.name, p]));
   for (const name of Object.keys(raw)) {
-    if (!known.has(name)) {
+    if (!known.has(name) && raw[name] !== undefined) {
       const upper = known.has(name.toUpperCase()) ? name.toUpperCase() : suggest(name, [...known.keys()]);
       problems.push(`unknown parameter ${name}${upper ? `; did you mean ${upper}?` : ''} (socp describe ${alg.id} lists them)`);
     }
