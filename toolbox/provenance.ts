@@ -29,6 +29,19 @@ export interface Provenance {
   started: string;
   finished: string;
   seconds: number;
+  /** what determines the output: algorithm, socp version, parameters, input checksums (sha256) */
+  key: string;
+}
+
+/** The reuse key of a run: equal keys mean the same algorithm on the same inputs and parameters. */
+export function runKey(algorithm: string, parameters: Record<string, unknown>, inputs: InputChecksum[]): string {
+  const canon = JSON.stringify({
+    algorithm, socp: socpVersion,
+    // THREADS never changes results, so it does not change the key
+    parameters: Object.fromEntries(Object.entries(parameters).filter(([k]) => k !== 'THREADS').sort(([a], [b]) => a.localeCompare(b))),
+    inputs: inputs.map((i) => [i.parameter, i.sha256]),
+  });
+  return crypto.createHash('sha256').update(canon).digest('hex');
 }
 
 const checksumCache = new Map<string, { mtimeMs: number; size: number; sha256: string }>();
@@ -56,8 +69,17 @@ export async function checksumInputs(entries: [string, string][]): Promise<Input
   return out;
 }
 
-export function provenanceRecord(o: Omit<Provenance, 'socp' | 'gdal' | 'node'>): Provenance {
-  return { ...o, socp: socpVersion, gdal: gdal.version, node: process.version };
+export function provenanceRecord(o: Omit<Provenance, 'socp' | 'gdal' | 'node' | 'key'>): Provenance {
+  return { ...o, socp: socpVersion, gdal: gdal.version, node: process.version, key: runKey(o.algorithm, o.parameters, o.inputs) };
+}
+
+/** The provenance record beside an output, or undefined when absent or unreadable. */
+export function readProvenance(output: string): Provenance | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(provenancePath(output), 'utf8')) as Provenance;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sidecar path of an output's provenance record. */
