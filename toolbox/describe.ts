@@ -69,6 +69,8 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
     flags,
     metadata: {},
   };
+  // Destinations: an optional output is not created unless asked for (QGIS shows "[Skip output]"),
+  // so a dialog never sends a temporary path outside the bridge's workspace for it.
   switch (p.kind) {
     case 'raster':
       return { ...m, parameter_type: 'raster' };
@@ -107,14 +109,14 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
     case 'file':
       return { ...m, parameter_type: 'file', behavior: 0, extension: '', filefilter: p.extensions ? `Files (${p.extensions.map((e) => '*' + e).join(' ')})` : 'All files (*.*)' };
     case 'rasterDestination':
-      return { ...m, parameter_type: 'rasterDestination', supports_non_file_outputs: false, create_by_default: true };
+      return { ...m, parameter_type: 'rasterDestination', supports_non_file_outputs: false, create_by_default: !p.optional };
     case 'vectorDestination':
-      return { ...m, parameter_type: 'vectorDestination', supports_non_file_outputs: false, create_by_default: true, data_type: -1 };
+      return { ...m, parameter_type: 'vectorDestination', supports_non_file_outputs: false, create_by_default: !p.optional, data_type: -1 };
     case 'tableDestination':
     case 'fileDestination':
-      return { ...m, parameter_type: 'fileDestination', supports_non_file_outputs: false, create_by_default: true, file_filter: p.extensions ? `Files (${p.extensions.map((e) => '*' + e).join(' ')})` : 'All files (*.*)' };
+      return { ...m, parameter_type: 'fileDestination', supports_non_file_outputs: false, create_by_default: !p.optional, file_filter: p.extensions ? `Files (${p.extensions.map((e) => '*' + e).join(' ')})` : 'All files (*.*)' };
     case 'folderDestination':
-      return { ...m, parameter_type: 'folderDestination', supports_non_file_outputs: false, create_by_default: true };
+      return { ...m, parameter_type: 'folderDestination', supports_non_file_outputs: false, create_by_default: !p.optional };
   }
 }
 

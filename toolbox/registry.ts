@@ -62,6 +62,8 @@ export async function getAlgorithm(id: string): Promise<Algorithm> {
   for (const alg of map.values()) {
     if (alg.id.replace(/[:-]/g, '_') === id) return alg;
   }
+  const broken = registryProblems.find((x) => x.includes(id));
+  if (broken) throw new Error(`algorithm ${id} failed to load: ${broken}`);
   const hint = suggest(id, [...map.keys()]);
   throw new UsageError(`unknown algorithm "${id}"${hint ? `; did you mean "${hint}"?` : ''}. "socp list" shows them all`);
 }

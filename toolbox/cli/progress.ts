@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // GDAL's terminal progress: "0...10...20...30...40...50...60...70...80...90...100 - done."
-// (a number every 10 %, a dot every 2.5 %), as GDALTermProgress prints it.
+// (a number every 10 %, a dot every 2.5 %), as GDALTermProgress prints it. Log lines get their own
+// lines; the progress line is reprinted whole at its next tick, so the last line always reads whole.
 
 export class TermProgress {
   private ticks = -1; // last printed tick (0..40)
   private midLine = false;
+  private needsPrefix = false;
   constructor(private readonly write: (s: string) => void) {}
+
+  private tick(t: number): string {
+    return t % 4 === 0 ? String((t / 4) * 10) : '.';
+  }
 
   update(percent: number): void {
     const target = Math.min(40, Math.floor((percent / 100) * 40 + 1e-9));
+    if (target <= this.ticks) return;
+    if (this.needsPrefix) {
+      let s = '';
+      for (let t = 0; t <= this.ticks; t++) s += this.tick(t);
+      this.write(s);
+      this.needsPrefix = false;
+    }
     while (this.ticks < target) {
       this.ticks++;
-      this.write(this.ticks % 4 === 0 ? String((this.ticks / 4) * 10) : '.');
+      this.write(this.tick(this.ticks));
       this.midLine = true;
       if (this.ticks === 40) {
         this.write(' - done.\n');
@@ -20,17 +33,12 @@ export class TermProgress {
     }
   }
 
-  /** Print a log line without breaking the progress line for good. */
+  /** Print a log line on a line of its own. */
   log(line: string): void {
-    // the message gets its own line; the progress so far is reprinted so the last line reads whole
-    const wasMid = this.midLine;
-    if (wasMid) this.write('\n');
+    if (this.midLine) this.write('\n');
+    this.midLine = false;
     this.write(line + '\n');
-    if (wasMid) {
-      let s = '';
-      for (let t = 0; t <= this.ticks; t++) s += t % 4 === 0 ? String((t / 4) * 10) : '.';
-      this.write(s);
-    }
+    if (this.ticks >= 0 && this.ticks < 40) this.needsPrefix = true;
   }
 
   /** End a half-printed progress line (before an error message). */
