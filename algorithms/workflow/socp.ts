@@ -14,6 +14,7 @@ import { openRaster } from '../../toolbox/io/raster.js';
 import { readTable, writeTable } from '../../toolbox/io/table.js';
 import { parseCsv } from '../../toolbox/io/csv.js';
 import { PAPER_SETTINGS } from '../brt/params.js';
+import { checksumInputs, provenancePath, provenanceRecord } from '../../toolbox/provenance.js';
 import { minTrainRows } from '../brt/cv/runner.js';
 import { StepRunner } from './steps.js';
 
@@ -21,7 +22,7 @@ type ModelName = keyof typeof PAPER_SETTINGS;
 
 const LAYOUT = `OUTPUT_DIR layout:
   samples/potential.csv        SOC density, saturation and SOCp at the samples (soil:potential)
-  samples/training.csv         the same with the covariates extracted at each sample
+  samples/training.csv         the same with the covariates (and land use) at each sample
   tables/table1_describe.csv   Table 1 (stats:describe, by land use)
   tables/table2_correlation.json  Table 2 (stats:correlation)
   cv/<model>/summary.csv       Table 3 (brt:cv); metrics.csv, predictions.csv, models.brtset
@@ -126,13 +127,14 @@ export default defineAlgorithm({
       const t = await readTable(p.SAMPLES, { xField: p.X_FIELD, yField: p.Y_FIELD });
       if (t.srsWkt) pointsCrs = t.srsWkt;
     }
-    const withCov = f('samples', 'covariates.csv');
+    let landuseField: string = p.LANDUSE_FIELD;
+    const training = f('samples', 'training.csv');
+    const withCov = landuseField ? training : f('samples', 'covariates.csv');
     await steps.step('extract', 'covariates:extract', {
       POINTS: potential, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, STACK: p.COVARIATES, BANDS: predictors, OUTPUT: withCov,
     }, 2, 4);
-    let landuseField: string = p.LANDUSE_FIELD;
-    const training = f('samples', 'training.csv');
     if (!landuseField) {
+      // land use read from LANDUSE at each sample, named by LABELS
       const withLu = f('samples', 'landuse.csv');
       await steps.step('landuse', 'covariates:extract', { POINTS: withCov, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, STACK: p.LANDUSE, PREFIX: 'lu_', OUTPUT: withLu }, 4, 5);
       const t = await readTable(withLu, { xField: p.X_FIELD, yField: p.Y_FIELD, pointsCrs });
@@ -142,9 +144,8 @@ export default defineAlgorithm({
       t.columns.set(landuseField, t.columns.get(codeField)!.map((v) => (v === null ? null : labels.get(Number(v)) ?? `class ${v}`)));
       if (!t.fields.includes(landuseField)) t.fields.push(landuseField);
       await writeAtomic(training, (tmp) => writeTable(tmp, t));
-    } else {
-      fs.copyFileSync(withCov, training + '.tmp');
-      fs.renameSync(training + '.tmp', training);
+      const inputs = await checksumInputs([['INPUT', withLu]]);
+      fs.writeFileSync(provenancePath(training), JSON.stringify(provenanceRecord({ algorithm: 'workflow:socp', parameters: { step: 'landuse labels', LABELS: p.LABELS }, inputs, started: new Date().toISOString(), finished: new Date().toISOString(), seconds: 0 }), null, 2) + '\n');
     }
     const train = await readTable(training, { xField: p.X_FIELD, yField: p.Y_FIELD, pointsCrs });
     const strata = train.columns.get(landuseField)!;

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// workflow:socp on the northeast demo landscape (few repeats to keep it quick): every documented
+// output exists, Table 4's Total rows are the sums of the zones, a re-run reuses every step, a
+// changed input recomputes what depends on it, and a bad input stops before any work.
+import { describe, it, expect } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from '../../../toolbox/run.js';
+import { parseCsv } from '../../../toolbox/io/csv.js';
+import { tempDir, repoRoot } from '../../helpers.js';
+
+const demo = path.join(repoRoot, 'samples/northeast');
+const params = (out: string, samples = path.join(demo, 'samples.csv')) => ({
+  ...JSON.parse(fs.readFileSync(path.join(demo, 'workflow.json'), 'utf8')),
+  SAMPLES: samples, COVARIATES: path.join(demo, 'covariates.tif'), LANDUSE: path.join(demo, 'landuse.tif'),
+  OUTPUT_DIR: out, REPEATS: 2, FOLDS: 3, REPORT: false,
+});
+
+describe('workflow:socp', () => {
+  it('runs the study, then reuses every step; a changed input recomputes', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    await run('workflow:socp', params(out));
+    for (const f of ['samples/potential.csv', 'samples/training.csv', 'tables/table1_describe.csv', 'tables/table2_correlation.json',
+      'cv/hassink/summary.csv', 'cv/elustondo/models.brtset', 'importance/hassink.csv', 'partial-dependence/elustondo.json',
+      'maps/socp_hassink_mean.tif', 'maps/socp_hassink_sd.tif', 'maps/socp_elustondo_mean.tif', 'maps/socp_ensemble_mean.tif',
+      'maps/socp_ensemble_weighted.tif', 'maps/zones.tif', 'tables/table4.csv']) {
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+      expect(fs.existsSync(path.join(out, f + '.socp.json')), f + '.socp.json').toBe(true);
+    }
+    const t4 = parseCsv(fs.readFileSync(path.join(out, 'tables/table4.csv'), 'utf8'), 't4');
+    const c = (n: string) => t4.header.indexOf(n);
+    for (const input of ['hassink', 'elustondo', 'mean', 'weighted_mean']) {
+      const rows = t4.rows.filter((r) => r[c('input')] === input);
+      const total = rows.find((r) => r[c('zone')] === 'Total')!;
+      const zones = rows.filter((r) => r[c('zone')] !== 'Total');
+      expect(zones.map((r) => r[c('zone')])).toEqual(['farmland', 'forest', 'grassland', 'other']);
+      const sum = zones.reduce((a, r) => a + Number(r[c('total_TgC')]), 0);
+      expect(Number(total[c('total_TgC')])).toBeCloseTo(sum, 9);
+      expect(Number(total[c('area_km2')])).toBe(16135 * 49);
+    }
+    const steps1 = JSON.parse(fs.readFileSync(path.join(out, 'steps.json'), 'utf8'));
+    expect(steps1.every((s: { reused: boolean }) => !s.reused)).toBe(true);
+
+    await run('workflow:socp', params(out));
+    const steps2 = JSON.parse(fs.readFileSync(path.join(out, 'steps.json'), 'utf8'));
+    expect(steps2.filter((s: { reused: boolean }) => !s.reused).map((s: { step: string }) => s.step)).toEqual([]);
+
+    // one sample's SOC changed: everything downstream of the samples recomputes
+    const text = fs.readFileSync(path.join(demo, 'samples.csv'), 'utf8').split('\n');
+    const cols = text[0].split(',');
+    const row = text[1].split(',');
+    row[cols.indexOf('soc')] = String(Number(row[cols.indexOf('soc')]) + 1);
+    text[1] = row.join(',');
+    const changed = path.join(dir, 'samples.csv');
+    fs.writeFileSync(changed, text.join('\n'));
+    fs.copyFileSync(path.join(demo, 'samples.prj'), path.join(dir, 'samples.prj'));
+    await run('workflow:socp', params(out, changed));
+    const steps3 = JSON.parse(fs.readFileSync(path.join(out, 'steps.json'), 'utf8'));
+    const recomputed = steps3.filter((s: { reused: boolean }) => !s.reused).map((s: { step: string }) => s.step);
+    expect(recomputed).toContain('potential');
+    expect(recomputed).toContain('cv hassink');
+    expect(recomputed).toContain('table4');
+  });
+
+  it('a stack lacking a predictor stops before any step', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    await expect(run('workflow:socp', { ...params(out), PREDICTORS: 'elevation,soil_type' })).rejects.toThrow(/COVARIATES lacks band soil_type; its bands are elevation, slope/);
+    expect(fs.readdirSync(out).every((d) => fs.readdirSync(path.join(out, d)).length === 0)).toBe(true);
+  });
+});
