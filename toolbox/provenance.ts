@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from './io/gdal.js';
 import { packageRoot } from './paths.js';
 import { splitLayerRef } from './params.js';
 

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from './gdal.js';
 import { DataError } from '../errors.js';
 
 export type GeoTransform = [number, number, number, number, number, number];

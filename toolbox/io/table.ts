@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from './gdal.js';
 import { DataError, UsageError } from '../errors.js';
 import { splitLayerRef } from '../params.js';
 import { suggest } from '../suggest.js';
