@@ -25,13 +25,15 @@ export function jsonSchema(p: ParamDef): JsonSchema {
       const item: JsonSchema =
         p.itemKind === 'number' ? { type: 'number' } : p.itemKind === 'integer' ? { type: 'integer' } : { type: 'string' };
       if (p.options) item.enum = [...p.options];
-      if (p.itemKind === 'raster' || p.itemKind === 'vector') item.format = 'uri-reference';
+      if (p.itemKind === 'raster' || p.itemKind === 'vector' || p.itemKind === 'file') item.format = 'uri-reference';
       return { oneOf: [{ type: 'array', items: item }, { type: 'string', description: 'comma-separated' }], ...base };
     }
     case 'raster':
     case 'vector':
     case 'file':
       return { type: 'string', format: 'uri-reference', contentMediaType: mediaType(p), ...base };
+    case 'folder':
+      return { type: 'string', format: 'uri-reference', ...base };
     case 'rasterDestination':
     case 'vectorDestination':
     case 'tableDestination':
@@ -108,6 +110,8 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
       return { ...m, parameter_type: 'string', multiline: false, default: Array.isArray(p.default) ? (p.default as unknown[]).join(',') : p.default ?? null };
     case 'file':
       return { ...m, parameter_type: 'file', behavior: 0, extension: '', filefilter: p.extensions ? `Files (${p.extensions.map((e) => '*' + e).join(' ')})` : 'All files (*.*)' };
+    case 'folder':
+      return { ...m, parameter_type: 'file', behavior: 1, extension: '', filefilter: '' };
     case 'rasterDestination':
       return { ...m, parameter_type: 'rasterDestination', supports_non_file_outputs: false, create_by_default: !p.optional };
     case 'vectorDestination':

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 export type ParamKind =
   | 'raster' | 'vector' | 'field' | 'number' | 'integer' | 'enum' | 'boolean' | 'string'
-  | 'expression' | 'list' | 'file'
+  | 'expression' | 'list' | 'file' | 'folder'
   | 'rasterDestination' | 'vectorDestination' | 'tableDestination' | 'fileDestination'
   | 'folderDestination';
 
@@ -39,7 +39,7 @@ export interface ParamDef<T = unknown> {
   parent?: string;
   fieldType?: 'numeric' | 'string' | 'any';
   /** list: what each item is */
-  itemKind?: 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field';
+  itemKind?: 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field' | 'file';
   /** file / destinations: accepted extensions (lowercase, with dot) */
   extensions?: readonly string[];
   /** Turn a raw value (CLI string, JSON value) into the typed value; throws a plain message. */
@@ -223,7 +223,7 @@ export const param = {
       return s;
     });
   },
-  list<I extends 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field'>(
+  list<I extends 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field' | 'file'>(
     name: string, description: string, itemKind: I,
     o: Common<unknown[]> & { parent?: string; min?: number; max?: number; options?: readonly string[] } = {},
   ): ParamDef<(I extends 'number' | 'integer' ? number : string)[]> {
@@ -234,7 +234,8 @@ export const param = {
           switch (itemKind) {
             case 'number': return checkBounds(parseNumber(it, false), p);
             case 'integer': return checkBounds(parseNumber(it, true), p);
-            case 'raster': return resolveExisting(it, ctx, p, false);
+            case 'raster':
+            case 'file': return resolveExisting(it, ctx, p, false);
             case 'vector': return resolveExisting(it, ctx, p, true);
             default: {
               const s = asString(it).trim();
@@ -253,6 +254,18 @@ export const param = {
   },
   file(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
     return def('file', name, description, o, (raw, ctx, p) => resolveExisting(raw, ctx, p, false));
+  },
+  /** An existing folder (e.g. a template folder). */
+  folder(name: string, description: string, o: Common<string> = {}): ParamDef<string> {
+    return def('folder', name, description, o, (raw, ctx, p) => {
+      const s = asString(raw).trim();
+      if (s === '') throw new ParamValueError('no folder given');
+      const abs = path.resolve(ctx.cwd, s);
+      ctx.checkPath?.(abs, p, 'input');
+      if (!fs.existsSync(abs)) throw new ParamValueError(`folder ${abs} does not exist; check the path`);
+      if (!fs.statSync(abs).isDirectory()) throw new ParamValueError(`${abs} is not a folder`);
+      return abs;
+    });
   },
   rasterDestination(name: string, description: string, o: Common<string> & { extensions?: readonly string[] } = {}): ParamDef<string> {
     return def('rasterDestination', name, description, { extensions: ['.tif', '.tiff', '.vrt'], ...o },
@@ -280,5 +293,5 @@ export function isDestination(p: ParamDef): boolean {
 
 export function isInputPath(p: ParamDef): boolean {
   return p.kind === 'raster' || p.kind === 'vector' || p.kind === 'file' ||
-    (p.kind === 'list' && (p.itemKind === 'raster' || p.itemKind === 'vector'));
+    (p.kind === 'list' && (p.itemKind === 'raster' || p.itemKind === 'vector' || p.itemKind === 'file'));
 }

@@ -6,7 +6,9 @@
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { DataError } from '../../toolbox/errors.js';
-import { saveJson, saveRows } from '../../toolbox/io/outputs.js';
+import { saveJson, saveRows, saveText } from '../../toolbox/io/outputs.js';
+import { renderReport } from '../report/render.js';
+import type { CvMetricRow, CvPredictionRow } from '../report/inputs.js';
 import { brtParams, hyperParams, loadTraining } from './params.js';
 import { crossValidate, type CvOptions } from './cv/runner.js';
 import { formatSummary, summarise } from './cv/summary.js';
@@ -39,6 +41,7 @@ export default defineAlgorithm({
     param.tableDestination('OUTPUT_SUMMARY', 'Table 3: summary of the metrics over the repeats (.csv or .json)', { extensions: ['.csv', '.json'] }),
     param.tableDestination('OUTPUT_METRICS', 'Metrics of every repeat (for the RMSE histogram)', { optional: true, extensions: ['.csv', '.json'] }),
     param.tableDestination('OUTPUT_PREDICTIONS', 'Out-of-fold predictions: row, repeat, fold, observed, predicted', { optional: true, extensions: ['.csv'] }),
+    param.fileDestination('OUTPUT_REPORT', 'Optional HTML report: Table 3, RMSE histogram, observed vs predicted (.html)', { optional: true, extensions: ['.html', '.htm'] }),
     param.fileDestination('OUTPUT_MODELS', 'One model per repeat refit on all rows (model set file, .brtset)', { optional: true, extensions: ['.brtset'] }),
   ],
   outputs: [
@@ -46,6 +49,7 @@ export default defineAlgorithm({
     { name: 'OUTPUT_METRICS', kind: 'table', description: 'per-repeat metrics' },
     { name: 'OUTPUT_PREDICTIONS', kind: 'table', description: 'out-of-fold predictions' },
     { name: 'OUTPUT_MODELS', kind: 'file', description: 'repeat models' },
+    { name: 'OUTPUT_REPORT', kind: 'html', description: 'HTML report' },
   ],
   check(p) {
     const out: string[] = [];
@@ -117,6 +121,17 @@ export default defineAlgorithm({
     if (p.OUTPUT_MODELS) {
       await saveModelSet(ctx.outputs.stage(p.OUTPUT_MODELS), res.models!, { source: 'brt:cv', target: p.TARGET, seed: p.SEED, repeats: p.REPEATS });
       results.OUTPUT_MODELS = p.OUTPUT_MODELS;
+    }
+    if (p.OUTPUT_REPORT) {
+      const predictions: CvPredictionRow[] = [];
+      for (let r = 0; r < p.REPEATS; r++) {
+        for (let i = 0; i < n; i++) predictions.push({ row: d.rows[i] + 1, repeat: r + 1, fold: res.folds[r][i] + 1, stratum: strata?.[i] ?? '', observed: d.y[i], predicted: res.oof[r][i] });
+      }
+      const rep = await renderReport({
+        cv: [{ name: p.TARGET, summary, metrics: res.metrics as unknown as CvMetricRow[], predictions, folds: res.k, repeats: p.REPEATS }],
+      }, { title: `Cross-validation of ${p.TARGET}`, subtitle: `${res.k}-fold × ${p.REPEATS} repeats, seed ${p.SEED}`, signal: ctx.signal });
+      for (const w of rep.warnings) ctx.warn(w);
+      results.OUTPUT_REPORT = saveText(ctx, p.OUTPUT_REPORT, rep.html);
     }
     const all = summary.filter((s) => s.stratum === 'all');
     const key: Record<string, string> = { r: 'PEARSON_R', r2: 'PEARSON_R2', R2: 'R2', rmse: 'RMSE', mae: 'MAE', ccc: 'CCC', bias: 'BIAS' };

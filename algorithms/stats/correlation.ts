@@ -4,7 +4,8 @@
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { readTable } from '../../toolbox/io/table.js';
-import { saveJson, saveRows } from '../../toolbox/io/outputs.js';
+import { saveJson, saveRows, saveText } from '../../toolbox/io/outputs.js';
+import { renderReport } from '../report/render.js';
 import { pearson } from './core/correlation.js';
 import { numericFields } from './fields.js';
 
@@ -20,8 +21,12 @@ export default defineAlgorithm({
     param.vector('INPUT', 'Table or point layer'),
     param.list('FIELDS', 'Fields to correlate (default: every numeric field)', 'field', { parent: 'INPUT', optional: true }),
     param.tableDestination('OUTPUT', 'Correlation table (.csv or .json)', { extensions: ['.csv', '.json'] }),
+    param.fileDestination('OUTPUT_REPORT', 'Optional HTML report: the matrix as a heat map with values (Table 2), self-contained (.html)', { optional: true, extensions: ['.html', '.htm'] }),
   ],
-  outputs: [{ name: 'OUTPUT', kind: 'table', description: 'r, n and p per pair' }],
+  outputs: [
+    { name: 'OUTPUT', kind: 'table', description: 'r, n and p per pair' },
+    { name: 'OUTPUT_REPORT', kind: 'html', description: 'HTML report (when asked for)' },
+  ],
   async run(p, ctx) {
     const t = await readTable(p.INPUT);
     const exclude = [t.coordFields?.x, t.coordFields?.y].filter(Boolean) as string[];
@@ -47,6 +52,11 @@ export default defineAlgorithm({
     const out = p.OUTPUT.toLowerCase().endsWith('.json')
       ? saveJson(ctx, p.OUTPUT, { algorithm: 'stats:correlation', source: t.source, method: 'pearson, pairwise-complete', fields: names, r, n, p_value: pv, pairs: rows })
       : saveRows(ctx, p.OUTPUT, ['field_1', 'field_2', 'r', 'n', 'p_value'], rows);
-    return { OUTPUT: out, FIELDS: k };
+    if (p.OUTPUT_REPORT) {
+      const rep = await renderReport({ correlation: { fields: names, r, p_value: pv, n } }, { title: 'Pearson correlations', signal: ctx.signal });
+      for (const w of rep.warnings) ctx.warn(w);
+      saveText(ctx, p.OUTPUT_REPORT, rep.html);
+    }
+    return { OUTPUT: out, FIELDS: k, ...(p.OUTPUT_REPORT ? { OUTPUT_REPORT: p.OUTPUT_REPORT } : {}) };
   },
 });

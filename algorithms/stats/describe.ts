@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // stats:describe — descriptive statistics of sample fields (the study's Table 1).
 
+import path from 'node:path';
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { readTable, numericColumn } from '../../toolbox/io/table.js';
-import { saveJson, saveRows } from '../../toolbox/io/outputs.js';
+import { saveJson, saveRows, saveText } from '../../toolbox/io/outputs.js';
+import { renderReport } from '../report/render.js';
+import type { DescribeRow } from '../report/inputs.js';
 import { DataError } from '../../toolbox/errors.js';
 import { describe } from './core/moments.js';
 import { numericFields } from './fields.js';
@@ -24,8 +27,12 @@ export default defineAlgorithm({
     param.list('FIELDS', 'Fields to describe (default: every numeric field)', 'field', { parent: 'INPUT', optional: true }),
     param.field('GROUP_FIELD', 'Optional field whose values form groups (e.g. land use)', { parent: 'INPUT', optional: true, fieldType: 'any' }),
     param.tableDestination('OUTPUT', 'Statistics table (.csv or .json)', { extensions: ['.csv', '.json'] }),
+    param.fileDestination('OUTPUT_REPORT', 'Optional HTML report of the statistics (Table 1), self-contained (.html)', { optional: true, extensions: ['.html', '.htm'] }),
   ],
-  outputs: [{ name: 'OUTPUT', kind: 'table', description: 'one row per field (and group)' }],
+  outputs: [
+    { name: 'OUTPUT', kind: 'table', description: 'one row per field (and group)' },
+    { name: 'OUTPUT_REPORT', kind: 'html', description: 'HTML report (when asked for)' },
+  ],
   async run(p, ctx) {
     const t = await readTable(p.INPUT);
     const exclude = [p.GROUP_FIELD, t.coordFields?.x, t.coordFields?.y].filter(Boolean) as string[];
@@ -48,6 +55,11 @@ export default defineAlgorithm({
     const out = p.OUTPUT.toLowerCase().endsWith('.json')
       ? saveJson(ctx, p.OUTPUT, { algorithm: 'stats:describe', source: t.source, kurtosis: 'non-excess (Pearson) b2 = m4/m2^2', rows })
       : saveRows(ctx, p.OUTPUT, COLUMNS, rows);
-    return { OUTPUT: out, FIELDS: [...cols.keys()].length, ROWS: t.nRows };
+    if (p.OUTPUT_REPORT) {
+      const rep = await renderReport({ describe: rows as unknown as DescribeRow[] }, { title: `Descriptive statistics of ${path.basename(t.source)}`, signal: ctx.signal });
+      for (const w of rep.warnings) ctx.warn(w);
+      saveText(ctx, p.OUTPUT_REPORT, rep.html);
+    }
+    return { OUTPUT: out, FIELDS: [...cols.keys()].length, ROWS: t.nRows, ...(p.OUTPUT_REPORT ? { OUTPUT_REPORT: p.OUTPUT_REPORT } : {}) };
   },
 });

@@ -28,6 +28,10 @@ const LAYOUT = `OUTPUT_DIR layout:
   cv/<model>/summary.csv       Table 3 (brt:cv); metrics.csv, predictions.csv, models.brtset
   importance/<model>.csv       relative influence over the repeat models; <model>_<land use>.csv per ecosystem
   partial-dependence/<model>.json
+  models/<model>.json          the final model on all samples (brt:train; = repeat 1's refit)
+  interpretation/<model>_interactions.csv, _surfaces.json, _sensitivity.csv   brt:interactions, brt:sensitivity
+  tables/pca.json              environmental space of samples vs study area (stats:pca, Fig. 2)
+  maps/di_<model>.tif, aoa_<model>.tif   dissimilarity index and area of applicability (maps:applicability)
   maps/socp_<model>_mean.tif, socp_<model>_sd.tif     mean and SD of the repeat models
   maps/socp_ensemble_mean.tif, socp_ensemble_weighted.tif, socp_ensemble_sd.tif
   maps/zones.tif (+ zones.csv)  3 × 3 SOCp level × uncertainty level of the ensemble
@@ -89,6 +93,7 @@ export default defineAlgorithm({
     param.integer('SEED', 'Random seed of every step', { default: 1, min: -2147483648, max: 2147483647 }),
     param.integer('THREADS', 'Worker threads (default: all cores; results do not depend on it)', { optional: true, min: 1, advanced: true }),
     param.boolean('REPORT', 'Write report.html', { default: true }),
+    param.folder('TEMPLATE', 'Your own report template folder (see report:html)', { optional: true, advanced: true }),
     param.folderDestination('OUTPUT_DIR', 'Folder for every output (created if missing; finished steps in it are reused)'),
   ],
   outputs: [
@@ -97,7 +102,7 @@ export default defineAlgorithm({
   ],
   async run(p, ctx) {
     const out: string = p.OUTPUT_DIR;
-    for (const d of ['', 'samples', 'tables', 'cv', 'importance', 'partial-dependence', 'maps']) fs.mkdirSync(path.join(out, d), { recursive: true });
+    for (const d of ['', 'samples', 'tables', 'cv', 'importance', 'partial-dependence', 'models', 'interpretation', 'maps']) fs.mkdirSync(path.join(out, d), { recursive: true });
     const f = (...parts: string[]) => path.join(out, ...parts);
     const threads = p.THREADS ?? ctx.threads;
     const steps = new StepRunner(ctx, threads);
@@ -157,12 +162,14 @@ export default defineAlgorithm({
     await steps.step('table1', 'stats:describe', { INPUT: training, FIELDS: t1Fields, GROUP_FIELD: landuseField, OUTPUT: f('tables', 'table1_describe.csv') }, 5, 6);
     await steps.step('table2', 'stats:correlation', { INPUT: training, FIELDS: [...models.map((m) => `socp_${m}`), ...predictors], OUTPUT: f('tables', 'table2_correlation.json') }, 6, 7);
 
+    await steps.step('pca', 'stats:pca', { STACK: p.COVARIATES, BANDS: predictors, INPUT: training, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, SEED: p.SEED, OUTPUT: f('tables', 'pca.json') }, 7, 8);
+
     // 4. CV, importance, partial dependence, maps per model
-    const share = 80 / models.length;
+    const share = 79 / models.length;
     const means: string[] = [];
     const sds: string[] = [];
     const r2: number[] = [];
-    let at = 7;
+    let at = 8;
     // a separate table without rows lacking land use for the stratified figures would change Table 3;
     // rows without land use are kept and reported under "all" only
     for (const m of models) {
@@ -194,7 +201,14 @@ export default defineAlgorithm({
         await steps.step(`model ${m} ${lu}`, 'brt:train', { INPUT: sub, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, SEED: p.SEED, OUTPUT_MODEL: model }, at + share * 0.57, at + share * 0.6);
         await steps.step(`importance ${m} ${lu}`, 'brt:importance', { MODEL: model, OUTPUT: f('importance', `${m}_${lu}.csv`) }, at + share * 0.6, at + share * 0.6);
       }
-      await steps.step(`partial dependence ${m}`, 'brt:partial-dependence', { MODEL: set, OUTPUT: f('partial-dependence', `${m}.json`) }, at + share * 0.6, at + share * 0.65);
+      await steps.step(`partial dependence ${m}`, 'brt:partial-dependence', { MODEL: set, OUTPUT: f('partial-dependence', `${m}.json`) }, at + share * 0.6, at + share * 0.62);
+      // the final model on all samples (= repeat 1's refit): interpretation and applicability
+      const final = f('models', `${m}.json`);
+      await steps.step(`final model ${m}`, 'brt:train', { INPUT: training, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, SEED: p.SEED, OUTPUT_MODEL: final }, at + share * 0.62, at + share * 0.63);
+      await steps.step(`interactions ${m}`, 'brt:interactions', { MODEL: final, INPUT: training, RANK_BY: 'interaction_rms', OUTPUT: f('interpretation', `${m}_interactions.csv`), OUTPUT_SURFACES: f('interpretation', `${m}_surfaces.json`) }, at + share * 0.63, at + share * 0.64);
+      await steps.step(`sensitivity ${m}`, 'brt:sensitivity', { MODEL: final, INPUT: training, STRATUM_FIELD: missingLu ? undefined : landuseField, OUTPUT: f('interpretation', `${m}_sensitivity.csv`) }, at + share * 0.64, at + share * 0.645);
+      const aoa = await steps.step(`applicability ${m}`, 'maps:applicability', { MODEL: final, TRAINING: training, STACK: p.COVARIATES, FOLDS: p.FOLDS, SEED: p.SEED, OUTPUT: f('maps', `di_${m}.tif`), OUTPUT_AOA: f('maps', `aoa_${m}.tif`) }, at + share * 0.645, at + share * 0.65);
+      if (typeof aoa.SHARE_INSIDE === 'number') ctx.log(`${m}: ${(100 * aoa.SHARE_INSIDE).toFixed(1)} % of the area lies inside the model's area of applicability`);
       const mean = f('maps', `socp_${m}_mean.tif`);
       const sd = f('maps', `socp_${m}_sd.tif`);
       await steps.step(`maps ${m}`, 'brt:predict', { MODEL: set, INPUT: p.COVARIATES, OUTPUT: mean, OUTPUT_SD: sd, THREADS: threads }, at + share * 0.65, at + share);
@@ -251,19 +265,34 @@ export default defineAlgorithm({
 function reportParams(out: string, models: string[], report: string, p: Record<string, unknown>): Record<string, unknown> {
   const f = (...parts: string[]) => path.join(out, ...parts);
   const exists = (x: string) => fs.existsSync(x);
-  const importance = fs.readdirSync(f('importance')).filter((x) => x.endsWith('.csv')).map((x) => f('importance', x));
+  const title = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+  const importance = fs.readdirSync(f('importance')).filter((x) => x.endsWith('.csv')).sort();
+  const maps: [string, string][] = [
+    ...models.flatMap((m): [string, string][] => [[f('maps', `socp_${m}_mean.tif`), `${title(m)} mean`], [f('maps', `socp_${m}_sd.tif`), `${title(m)} SD`]]),
+    [f('maps', 'socp_ensemble_mean.tif'), 'Ensemble mean'],
+    [f('maps', 'socp_ensemble_weighted.tif'), 'Ensemble, R²-weighted'],
+    [f('maps', 'socp_ensemble_sd.tif'), 'Ensemble SD'],
+  ].filter(([x]) => exists(x)) as [string, string][];
   return {
     TITLE: 'Soil organic carbon sequestration potential',
+    SUBTITLE: `${models.map(title).join(' and ')} saturation models; ${p.FOLDS}-fold cross-validation × ${p.REPEATS} repeats; seed ${p.SEED}`,
     DESCRIBE: f('tables', 'table1_describe.csv'),
     CORRELATION: f('tables', 'table2_correlation.json'),
+    PCA: exists(f('tables', 'pca.json')) ? f('tables', 'pca.json') : undefined,
     CV_SUMMARY: models.map((m) => f('cv', m, 'summary.csv')),
     CV_METRICS: models.map((m) => f('cv', m, 'metrics.csv')),
     CV_PREDICTIONS: models.map((m) => f('cv', m, 'predictions.csv')),
-    IMPORTANCE: importance,
+    MODEL_NAMES: models.map(title),
+    IMPORTANCE: importance.map((x) => f('importance', x)),
+    IMPORTANCE_NAMES: importance.map((x) => x.replace(/\.csv$/, '').split('_').map(title).join(' – ')),
     PARTIAL_DEPENDENCE: models.map((m) => f('partial-dependence', `${m}.json`)),
-    MAPS: [...models.flatMap((m) => [f('maps', `socp_${m}_mean.tif`), f('maps', `socp_${m}_sd.tif`)]), f('maps', 'socp_ensemble_mean.tif'), f('maps', 'socp_ensemble_weighted.tif'), f('maps', 'socp_ensemble_sd.tif')].filter(exists),
+    PD_NAMES: models.map(title),
+    MAPS: maps.map(([x]) => x),
+    MAP_NAMES: maps.map(([, n]) => n),
     ZONES: f('maps', 'zones.tif'),
+    ZONES_TABLE: f('maps', 'zones.csv'),
     TABLE4: f('tables', 'table4.csv'),
+    TEMPLATE: p.TEMPLATE,
     OUTPUT: report,
   };
 }

@@ -1,0 +1,652 @@
+/**
+ * Growing one regression tree exactly as R gbm 2.1.8 does (src/tree.cpp, src/node_search.cpp,
+ * src/node_nonterminal.cpp), on flat typed arrays.
+ *
+ * What has to match gbm bit for bit (see docs in notes/gbm.md):
+ *  - best-first growth: every terminal "slot" caches its best split; each pass splits the slot
+ *    with the largest improvement (strict `>`, lowest slot wins ties); the left child keeps the
+ *    slot, the right child takes slot nTerm-2, the missing child nTerm-1;
+ *  - candidates scanned per variable (column order, first maximum wins) over the node's in-bag
+ *    rows in the global presorted order (`order(x, na.last = FALSE)`); missing rows come first;
+ *  - running sums in gbm's order: left sum accumulates, right sum starts at the node total and
+ *    subtracts row by row, missing sum accumulates; children inherit these totals;
+ *  - improvement formula with and without missing weight, n.minobsinnode on left/right counts;
+ *  - gbm's Adjust(): a missing leaf with fewer than n.minobsinnode rows takes the weighted mean
+ *    of its left and right siblings; split nodes get the weighted mean of their children.
+ *
+ * Unlike gbm, which scans all training rows of every variable at every split, this grower keeps
+ * each node's in-bag rows as a contiguous segment of per-variable sorted index lists and
+ * stable-partitions the segment when the node is split, so a node search costs p × (its rows).
+ * The sequence of floating-point operations per node is the same as gbm's.
+ */
+import type { GbmTree } from './types.js';
+
+export class TreeGrower {
+  readonly n: number;
+  readonly p: number;
+  readonly depth: number;
+  readonly minObs: number;
+  /** True when every weight is exactly 1 (the weight sums then equal the row counts). */
+  unitWeights = false;
+  private readonly X: readonly Float64Array[];
+  /** Global presorted order, variable v at [v*n, (v+1)*n). */
+  private readonly order: Int32Array;
+  /** Per-variable sorted in-bag rows, variable v at [v*nBag, (v+1)*nBag); nodes are segments. */
+  private seg: Int32Array;
+  private tmp: Int32Array;
+  private tmpM: Int32Array;
+  private nBagCap: number;
+  private readonly side: Uint8Array;
+  private readonly wz: Float64Array;
+  /** scratch for scanVariable results */
+  private readonly res = new Float64Array(10);
+
+  // nodes of the tree being grown (capacity 3*depth+1)
+  private readonly nVar: Int32Array;
+  private readonly nSplit: Float64Array;
+  private readonly nLeft: Int32Array;
+  private readonly nRight: Int32Array;
+  private readonly nMiss: Int32Array;
+  private readonly nImp: Float64Array;
+  private readonly nW: Float64Array;
+  private readonly nPred: Float64Array;
+  private readonly nN: Int32Array;
+  private nNodes = 0;
+  private readonly emitStack: Int32Array;
+  private readonly emitParent: Int32Array;
+  private readonly emitWhich: Uint8Array;
+
+  // terminal slots (capacity 2*depth+1)
+  private readonly sNode: Int32Array;
+  private readonly sStart: Int32Array;
+  /** number of rows actually in the segment */
+  private readonly sCnt: Int32Array;
+  /** gbm's cInitN / dInitSumZ / dInitTotalW (inherited running totals) */
+  private readonly sN: Int32Array;
+  private readonly sSum: Float64Array;
+  private readonly sW: Float64Array;
+  private readonly sSearch: Uint8Array;
+  private readonly bImp: Float64Array;
+  private readonly bVar: Int32Array;
+  private readonly bSplit: Float64Array;
+  private readonly bLS: Float64Array;
+  private readonly bLW: Float64Array;
+  private readonly bLN: Int32Array;
+  private readonly bRS: Float64Array;
+  private readonly bRW: Float64Array;
+  private readonly bRN: Int32Array;
+  private readonly bMS: Float64Array;
+  private readonly bMW: Float64Array;
+  private readonly bMN: Int32Array;
+
+  constructor(X: readonly Float64Array[], order: Int32Array, depth: number, minObs: number) {
+    this.X = X;
+    this.p = X.length;
+    this.n = X[0]!.length;
+    this.order = order;
+    this.depth = depth;
+    this.minObs = minObs;
+    this.nBagCap = 0;
+    this.seg = new Int32Array(0);
+    this.tmp = new Int32Array(0);
+    this.tmpM = new Int32Array(0);
+    this.side = new Uint8Array(this.n);
+    this.wz = new Float64Array(this.n);
+    const nc = 3 * depth + 1;
+    this.nVar = new Int32Array(nc);
+    this.nSplit = new Float64Array(nc);
+    this.nLeft = new Int32Array(nc);
+    this.nRight = new Int32Array(nc);
+    this.nMiss = new Int32Array(nc);
+    this.nImp = new Float64Array(nc);
+    this.nW = new Float64Array(nc);
+    this.nPred = new Float64Array(nc);
+    this.nN = new Int32Array(nc);
+    this.emitStack = new Int32Array(nc + 2);
+    this.emitParent = new Int32Array(nc + 2);
+    this.emitWhich = new Uint8Array(nc + 2);
+    const sc = 2 * depth + 1;
+    this.sNode = new Int32Array(sc);
+    this.sStart = new Int32Array(sc);
+    this.sCnt = new Int32Array(sc);
+    this.sN = new Int32Array(sc);
+    this.sSum = new Float64Array(sc);
+    this.sW = new Float64Array(sc);
+    this.sSearch = new Uint8Array(sc);
+    this.bImp = new Float64Array(sc);
+    this.bVar = new Int32Array(sc);
+    this.bSplit = new Float64Array(sc);
+    this.bLS = new Float64Array(sc);
+    this.bLW = new Float64Array(sc);
+    this.bLN = new Int32Array(sc);
+    this.bRS = new Float64Array(sc);
+    this.bRW = new Float64Array(sc);
+    this.bRN = new Int32Array(sc);
+    this.bMS = new Float64Array(sc);
+    this.bMW = new Float64Array(sc);
+    this.bMN = new Int32Array(sc);
+  }
+
+  /**
+   * Grows one tree on residuals `z` with weights `w` using the rows flagged in `inBag`
+   * (exactly `nBag` of them); returns it in gbm's pre-order layout with leaves times `shrinkage`.
+   */
+  grow(z: Float64Array, w: Float64Array, inBag: Uint8Array, nBag: number, shrinkage: number): GbmTree {
+    const n = this.n;
+    const p = this.p;
+    if (nBag > this.nBagCap) {
+      this.nBagCap = nBag;
+      this.seg = new Int32Array(p * nBag);
+      this.tmp = new Int32Array(nBag + 1);
+      this.tmpM = new Int32Array(nBag + 1);
+    }
+    const wz = this.wz;
+    // tree.cpp grow(): initial sums over in-bag rows in row order
+    let sumZ = 0;
+    let totalW = 0;
+    for (let i = 0; i < n; i++) {
+      if (inBag[i]) {
+        const q = w[i]! * z[i]!;
+        wz[i] = q;
+        sumZ += q;
+        totalW += w[i]!;
+      }
+    }
+    // per-variable in-bag rows in presorted order
+    const seg = this.seg;
+    const order = this.order;
+    for (let v = 0; v < p; v++) {
+      let j = v * nBag;
+      const o = v * n;
+      // branchless filter: always store, advance when in bag
+      for (let k = 0; k < n; k++) {
+        const r = order[o + k]!;
+        seg[j] = r;
+        j += inBag[r]!;
+      }
+    }
+    // root
+    this.nNodes = 1;
+    this.nVar[0] = -1;
+    this.nPred[0] = sumZ / totalW;
+    this.nW[0] = totalW;
+    this.nN[0] = nBag;
+    this.sNode[0] = 0;
+    this.sStart[0] = 0;
+    this.sCnt[0] = nBag;
+    this.sN[0] = nBag;
+    this.sSum[0] = sumZ;
+    this.sW[0] = totalW;
+    this.sSearch[0] = 1;
+    let nTerm = 1;
+    for (let d = 0; d < this.depth; d++) {
+      for (let s = 0; s < nTerm; s++) {
+        if (this.sSearch[s]) {
+          this.search(s, nBag, w);
+          this.sSearch[s] = 0;
+        }
+      }
+      let best = 0;
+      let bestImp = 0;
+      for (let s = 0; s < nTerm; s++) {
+        if (this.bImp[s]! > bestImp) {
+          best = s;
+          bestImp = this.bImp[s]!;
+        }
+      }
+      if (bestImp === 0) break;
+      this.split(best, nTerm, nBag, d === this.depth - 1);
+      nTerm += 2;
+    }
+    this.adjust(0);
+    return this.emit(shrinkage);
+  }
+
+  /**
+   * node_search.cpp: ResetForNewVar / IncorporateObs / WrapUpCurrentVariable over all variables
+   * (the scan of one variable is scanVariable below).
+   */
+  private search(s: number, nBag: number, w: Float64Array): void {
+    const minObs = this.minObs;
+    const start = this.sStart[s]!;
+    const cnt = this.sCnt[s]!;
+    const initN = this.sN[s]!;
+    const initSum = this.sSum[s]!;
+    const initW = this.sW[s]!;
+    // a node whose rows cannot give two children of n.minobsinnode rows finds no split in gbm
+    if (cnt === 0 || (initN === cnt && cnt < 2 * minObs)) {
+      this.bImp[s] = 0;
+      this.bVar[s] = -1;
+      return;
+    }
+    const res = this.res;
+    let bestImp = 0;
+    let bestVar = -1;
+    let bestSplit = 0;
+    let bLS = 0;
+    let bLW = 0;
+    let bLN = 0;
+    let bRS = initSum;
+    let bRW = initW;
+    let bRN = initN;
+    let bMS = 0;
+    let bMW = 0;
+    let bMN = 0;
+    for (let v = 0; v < this.p; v++) {
+      const k0 = v * nBag + start;
+      const imp = this.unitWeights
+        ? scanVariableUnit(this.X[v]!, this.seg, this.wz, k0, k0 + cnt, initSum, initN, minObs, bestImp, res)
+        : scanVariable(this.X[v]!, this.seg, this.wz, w, k0, k0 + cnt, initSum, initW, initN, minObs, bestImp, res);
+      if (imp > bestImp) {
+        bestImp = imp;
+        bestVar = v;
+        bestSplit = res[0]!;
+        bLS = res[1]!;
+        bLW = res[2]!;
+        bLN = res[3]!;
+        bRS = res[4]!;
+        bRW = res[5]!;
+        bRN = res[6]!;
+        // WrapUpCurrentVariable for the best variable
+        if (res[9]! > 0) {
+          bMS = res[7]!;
+          bMW = res[8]!;
+          bMN = res[9]!;
+        } else {
+          // no in-bag row of this node misses this variable: seed with the parent's totals
+          bMS = initSum;
+          bMW = initW;
+          bMN = 0;
+        }
+      }
+    }
+    this.bImp[s] = bestImp;
+    this.bVar[s] = bestVar;
+    this.bSplit[s] = bestSplit;
+    this.bLS[s] = bLS;
+    this.bLW[s] = bLW;
+    this.bLN[s] = bLN;
+    this.bRS[s] = bRS;
+    this.bRW[s] = bRW;
+    this.bRN[s] = bRN;
+    this.bMS[s] = bMS;
+    this.bMW[s] = bMW;
+    this.bMN[s] = bMN;
+  }
+
+  /** SetupNewNodes + the node assignment of tree.cpp grow(), as a stable 3-way partition. */
+  private split(s: number, nTerm: number, nBag: number, lastSplit: boolean): void {
+    const node = this.sNode[s]!;
+    const v = this.bVar[s]!;
+    const thr = this.bSplit[s]!;
+    const L = this.nNodes;
+    const R = L + 1;
+    const M = L + 2;
+    this.nNodes += 3;
+    this.nVar[node] = v;
+    this.nSplit[node] = thr;
+    this.nImp[node] = this.bImp[s]!;
+    this.nLeft[node] = L;
+    this.nRight[node] = R;
+    this.nMiss[node] = M;
+    const lw = this.bLW[s]!;
+    const rw = this.bRW[s]!;
+    const mw = this.bMW[s]!;
+    this.nVar[L] = -1;
+    this.nPred[L] = this.bLS[s]! / lw;
+    this.nW[L] = lw;
+    this.nN[L] = this.bLN[s]!;
+    this.nVar[R] = -1;
+    this.nPred[R] = this.bRS[s]! / rw;
+    this.nW[R] = rw;
+    this.nN[R] = this.bRN[s]!;
+    this.nVar[M] = -1;
+    this.nPred[M] = this.bMS[s]! / mw;
+    this.nW[M] = mw;
+    this.nN[M] = this.bMN[s]!;
+
+    // which child each row of the node goes to (CNodeContinuous::WhichNode)
+    const seg = this.seg;
+    const side = this.side;
+    const xv = this.X[v]!;
+    const start = this.sStart[s]!;
+    const cnt = this.sCnt[s]!;
+    let cl = 0;
+    let cr = 0;
+    // after the last split nothing is searched again: the segments are not needed
+    if (!lastSplit) {
+      const k0 = v * nBag + start;
+      for (let k = k0; k < k0 + cnt; k++) {
+        const r = seg[k]!;
+        const x = xv[r]!;
+        // side bits: 1 = left, 2 = right, 4 = missing
+        if (x !== x) side[r] = 4;
+        else if (x < thr) {
+          side[r] = 1;
+          cl++;
+        } else {
+          side[r] = 2;
+          cr++;
+        }
+      }
+    }
+    const cm = lastSplit ? 0 : cnt - cl - cr;
+    const minObs2 = 2 * this.minObs;
+    const searchable = (c: number, initN: number): boolean => c > 0 && !(initN === c && c < minObs2);
+    const needPartition =
+      !lastSplit && (searchable(cl, this.bLN[s]!) || searchable(cr, this.bRN[s]!) || searchable(cm, this.bMN[s]!));
+    // stable partition of every variable's segment: left | right | missing
+    const tmp = this.tmp;
+    for (let u = 0; needPartition && u < this.p; u++) {
+      const k0 = u * nBag + start;
+      const k1 = k0 + cnt;
+      // branchless stable partition: store unconditionally, advance the matching cursor
+      // (writing left rows in place is safe: the write cursor never passes the read cursor)
+      let wl = k0;
+      let wr = 0;
+      if (cm === 0) {
+        for (let k = k0; k < k1; k++) {
+          const r = seg[k]!;
+          const sd = side[r]!;
+          seg[wl] = r;
+          tmp[wr] = r;
+          wl += sd & 1;
+          wr += sd >> 1;
+        }
+      } else {
+        const tmpM = this.tmpM;
+        let wm = 0;
+        for (let k = k0; k < k1; k++) {
+          const r = seg[k]!;
+          const sd = side[r]!;
+          seg[wl] = r;
+          tmp[wr] = r;
+          tmpM[wm] = r;
+          wl += sd & 1;
+          wr += (sd >> 1) & 1;
+          wm += sd >> 2;
+        }
+      }
+      for (let j = 0; j < cr; j++) seg[wl + j] = tmp[j]!;
+      if (cm > 0) {
+        const tmpM = this.tmpM;
+        for (let j = 0; j < cm; j++) seg[wl + cr + j] = tmpM[j]!;
+      }
+    }
+
+    const sr = nTerm; // = (nTerm + 2) - 2
+    const sm = nTerm + 1;
+    // right child
+    this.sNode[sr] = R;
+    this.sStart[sr] = start + cl;
+    this.sCnt[sr] = cr;
+    this.sN[sr] = this.bRN[s]!;
+    this.sSum[sr] = this.bRS[s]!;
+    this.sW[sr] = rw;
+    this.sSearch[sr] = 1;
+    // missing child
+    this.sNode[sm] = M;
+    this.sStart[sm] = start + cl + cr;
+    this.sCnt[sm] = cm;
+    this.sN[sm] = this.bMN[s]!;
+    this.sSum[sm] = this.bMS[s]!;
+    this.sW[sm] = mw;
+    this.sSearch[sm] = 1;
+    // left child keeps the slot
+    this.sNode[s] = L;
+    this.sStart[s] = start;
+    this.sCnt[s] = cl;
+    this.sN[s] = this.bLN[s]!;
+    this.sSum[s] = this.bLS[s]!;
+    this.sW[s] = lw;
+    this.sSearch[s] = 1;
+    // a new slot must not look split-worthy before it is searched
+    this.bImp[s] = 0;
+    this.bImp[sr] = 0;
+    this.bImp[sm] = 0;
+  }
+
+  /** CNodeNonterminal::Adjust (recursive, children first). */
+  private adjust(node: number): void {
+    if (this.nVar[node]! < 0) return;
+    const L = this.nLeft[node]!;
+    const R = this.nRight[node]!;
+    const M = this.nMiss[node]!;
+    this.adjust(L);
+    this.adjust(R);
+    const nW = this.nW;
+    const nPred = this.nPred;
+    if (this.nVar[M]! < 0 && this.nN[M]! < this.minObs) {
+      const pr = (nW[L]! * nPred[L]! + nW[R]! * nPred[R]!) / (nW[L]! + nW[R]!);
+      nPred[node] = pr;
+      nPred[M] = pr;
+    } else {
+      this.adjust(M);
+      nPred[node] = (nW[L]! * nPred[L]! + nW[R]! * nPred[R]! + nW[M]! * nPred[M]!) / (nW[L]! + nW[R]! + nW[M]!);
+    }
+  }
+
+  /** TransferTreeToRList: pre-order (node, left, right, missing), leaves times the shrinkage. */
+  private emit(shrinkage: number): GbmTree {
+    const m = this.nNodes;
+    // one buffer for the tree: 4 float fields, then 4 int fields
+    const buf = new ArrayBuffer(m * (4 * 8 + 4 * 4));
+    const t: GbmTree = {
+      splitCodePred: new Float64Array(buf, 0, m),
+      errorReduction: new Float64Array(buf, 8 * m, m),
+      weight: new Float64Array(buf, 16 * m, m),
+      prediction: new Float64Array(buf, 24 * m, m),
+      splitVar: new Int32Array(buf, 32 * m, m),
+      left: new Int32Array(buf, 36 * m, m),
+      right: new Int32Array(buf, 40 * m, m),
+      missing: new Int32Array(buf, 44 * m, m),
+    };
+    // iterative pre-order walk; `parent`/`which` record where to write each node's id
+    const stack = this.emitStack;
+    const parent = this.emitParent;
+    const which = this.emitWhich;
+    let top = 0;
+    stack[top] = 0;
+    parent[top] = -1;
+    which[top] = 0;
+    top++;
+    let next = 0;
+    while (top > 0) {
+      top--;
+      const node = stack[top]!;
+      const par = parent[top]!;
+      const id = next++;
+      if (par >= 0) {
+        const wch = which[top]!;
+        if (wch === 0) t.left[par] = id;
+        else if (wch === 1) t.right[par] = id;
+        else t.missing[par] = id;
+      }
+      const v = this.nVar[node]!;
+      const pr = shrinkage * this.nPred[node]!;
+      t.weight[id] = this.nW[node]!;
+      t.prediction[id] = pr;
+      if (v < 0) {
+        t.splitVar[id] = -1;
+        t.splitCodePred[id] = pr;
+        t.left[id] = -1;
+        t.right[id] = -1;
+        t.missing[id] = -1;
+        t.errorReduction[id] = 0;
+        continue;
+      }
+      t.splitVar[id] = v;
+      t.splitCodePred[id] = this.nSplit[node]!;
+      t.errorReduction[id] = this.nImp[node]!;
+      // push missing, right, left so that left is emitted first
+      stack[top] = this.nMiss[node]!;
+      parent[top] = id;
+      which[top] = 2;
+      top++;
+      stack[top] = this.nRight[node]!;
+      parent[top] = id;
+      which[top] = 1;
+      top++;
+      stack[top] = this.nLeft[node]!;
+      parent[top] = id;
+      which[top] = 0;
+      top++;
+    }
+    return t;
+  }
+}
+
+/**
+ * One variable of a node search (CNodeSearch::IncorporateObs over the node's in-bag rows in
+ * presorted order, missing rows first). Returns the best improvement found that beats
+ * `bestImp`, or `bestImp` itself when none does; on improvement, `res` receives
+ * [split, leftSum, leftW, leftN, rightSum, rightW, rightN, ...] at the best candidate; always
+ * res[7..9] = missing sum, weight, count of the variable.
+ */
+function scanVariable(
+  xv: Float64Array,
+  seg: Int32Array,
+  wz: Float64Array,
+  w: Float64Array,
+  k0: number,
+  k1: number,
+  initSum: number,
+  initW: number,
+  initN: number,
+  minObs: number,
+  bestImp: number,
+  res: Float64Array,
+): number {
+  let ls = 0;
+  let lw = 0;
+  let ln = 0;
+  let rs = initSum;
+  let rw = initW;
+  let rn = initN;
+  let ms = 0;
+  let mw = 0;
+  let mn = 0;
+  let last = -Infinity;
+  let best = bestImp;
+  for (let k = k0; k < k1; k++) {
+    const r = seg[k]!;
+    const x = xv[r]!;
+    const q = wz[r]!;
+    const ww = w[r]!;
+    if (x !== x) {
+      ms += q;
+      mw += ww;
+      mn++;
+      rs -= q;
+      rw -= ww;
+      rn--;
+      continue;
+    }
+    if (last !== x && ln >= minObs && rn >= minObs) {
+      let imp: number;
+      let t = ls / lw - rs / rw;
+      if (mw === 0) {
+        imp = (lw * rw * t * t) / (lw + rw);
+      } else {
+        imp = lw * rw * t * t;
+        t = ls / lw - ms / mw;
+        imp += lw * mw * t * t;
+        t = rs / rw - ms / mw;
+        imp += rw * mw * t * t;
+        imp /= lw + rw + mw;
+      }
+      if (imp > best) {
+        best = imp;
+        res[0] = 0.5 * (last + x);
+        res[1] = ls;
+        res[2] = lw;
+        res[3] = ln;
+        res[4] = rs;
+        res[5] = rw;
+        res[6] = rn;
+      }
+    }
+    ls += q;
+    lw += ww;
+    ln++;
+    rs -= q;
+    rw -= ww;
+    rn--;
+    last = x;
+  }
+  res[7] = ms;
+  res[8] = mw;
+  res[9] = mn;
+  return best;
+}
+
+/**
+ * scanVariable for unit weights: every weight is 1.0, so each weight sum equals its row count
+ * exactly (integers below 2^53) and the counts stand in for the weight sums.
+ */
+function scanVariableUnit(
+  xv: Float64Array,
+  seg: Int32Array,
+  wz: Float64Array,
+  k0: number,
+  k1: number,
+  initSum: number,
+  initN: number,
+  minObs: number,
+  bestImp: number,
+  res: Float64Array,
+): number {
+  let ls = 0;
+  let ln = 0;
+  let rs = initSum;
+  let rn = initN;
+  let ms = 0;
+  let mn = 0;
+  let last = -Infinity;
+  let best = bestImp;
+  for (let k = k0; k < k1; k++) {
+    const r = seg[k]!;
+    const x = xv[r]!;
+    const q = wz[r]!;
+    if (x !== x) {
+      ms += q;
+      mn++;
+      rs -= q;
+      rn--;
+      continue;
+    }
+    if (last !== x && ln >= minObs && rn >= minObs) {
+      let imp: number;
+      let t = ls / ln - rs / rn;
+      if (mn === 0) {
+        imp = (ln * rn * t * t) / (ln + rn);
+      } else {
+        imp = ln * rn * t * t;
+        t = ls / ln - ms / mn;
+        imp += ln * mn * t * t;
+        t = rs / rn - ms / mn;
+        imp += rn * mn * t * t;
+        imp /= ln + rn + mn;
+      }
+      if (imp > best) {
+        best = imp;
+        res[0] = 0.5 * (last + x);
+        res[1] = ls;
+        res[2] = ln;
+        res[3] = ln;
+        res[4] = rs;
+        res[5] = rn;
+        res[6] = rn;
+      }
+    }
+    ls += q;
+    ln++;
+    rs -= q;
+    rn--;
+    last = x;
+  }
+  res[7] = ms;
+  res[8] = mn;
+  res[9] = mn;
+  return best;
+}
