@@ -8,4 +8,8 @@ import gdal from 'gdal-async';
 
 gdal.config.set('OSR_DEFAULT_AXIS_MAPPING_STRATEGY', 'TRADITIONAL_GIS_ORDER');
 
+// GDAL's block cache defaults to 5 % of RAM and fills up on large rasters; socp reads and writes
+// block-wise, so a modest cache keeps memory flat in raster size (a user's GDAL_CACHEMAX wins).
+if (!process.env.GDAL_CACHEMAX) gdal.config.set('GDAL_CACHEMAX', '256');
+
 export default gdal;

@@ -161,9 +161,21 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
     async close() {
       await ds.flushAsync();
       ds.close();
-      if (o.bandNames && o.bandNames.some((n) => n)) await setBandNames(file, o.bandNames, co);
+      if (o.bandNames && o.bandNames.some((n) => n)) {
+        // embedding names costs a copy of the file; beyond 64 M cells they go to the .aux.xml sidecar
+        if (o.width * o.height * o.bands <= 64 * 2 ** 20) await setBandNames(file, o.bandNames, co);
+        else writePamBandNames(file, o.bandNames);
+      }
     },
   };
+}
+
+/** Band names in GDAL's PAM sidecar (<file>.aux.xml), which GDAL reads as band descriptions. */
+export function writePamBandNames(file: string, names: string[]): void {
+  const aux = file + '.aux.xml';
+  if (fs.existsSync(aux)) return; // never overwrite a sidecar another writer made (RAT, statistics)
+  const bands = names.map((n, i) => `  <PAMRasterBand band="${i + 1}">\n    <Description>${xmlEscape(n)}</Description>\n  </PAMRasterBand>`).join('\n');
+  fs.writeFileSync(aux, `<PAMDataset>\n${bands}\n</PAMDataset>\n`);
 }
 
 function xmlEscape(s: string): string {

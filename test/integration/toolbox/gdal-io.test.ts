@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import path from 'node:path';
 import gdal from 'gdal-async';
-import { createRaster, openRaster, readWindow, strips } from '../../../toolbox/io/raster.js';
+import { createRaster, openRaster, readWindow, strips, writePamBandNames } from '../../../toolbox/io/raster.js';
 import { readTable, writeTable, numericColumn } from '../../../toolbox/io/table.js';
 import { tempDir, writeFile, SAMPLE_CSV } from '../../helpers.js';
 
@@ -31,6 +31,16 @@ describe('raster I/O', () => {
     const j = JSON.parse(info);
     expect(j.metadata.IMAGE_STRUCTURE.COMPRESSION).toBe('DEFLATE');
     expect(j.bands[0].block).toEqual([256, 256]);
+    r.ds.close();
+  });
+  it('band names of very large rasters go to the PAM sidecar, which GDAL reads', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'big.tif');
+    const w = await createRaster(file, { width: 4, height: 4, bands: 1, geoTransform: [0, 1, 0, 4, 0, -1], srsWkt: '' });
+    await w.close();
+    writePamBandNames(file, ['prediction']);
+    const r = await openRaster(file);
+    expect(r.bandNames).toEqual(['prediction']);
     r.ds.close();
   });
   it('strips cover every row once', () => {
