@@ -63,6 +63,20 @@ describe('workflow:socp', () => {
     expect(recomputed).toContain('table4');
   });
 
+  it('cancelling midway stops with a cancellation and leaves no half-written file', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const ac = new AbortController();
+    const err = await run('workflow:socp', params(out), { signal: ac.signal, onProgress: (p) => { if (p > 12) ac.abort(); } }).catch((e) => e);
+    expect(err.kind).toBe('cancelled');
+    const all: string[] = [];
+    const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { if (e.isDirectory()) walk(path.join(d, e.name)); else all.push(e.name); } };
+    walk(out);
+    expect(all.filter((n) => n.includes('.socp-') || n.includes('.tmp'))).toEqual([]);
+    // finished steps are complete files with their provenance
+    expect(all).toContain('potential.csv.socp.json');
+  });
+
   it('a stack lacking a predictor stops before any step', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
