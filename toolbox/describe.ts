@@ -97,8 +97,9 @@ export function qgisDefinition(p: ParamDef): Record<string, unknown> {
     case 'expression':
       return { ...m, parameter_type: 'string', multiline: false };
     case 'list':
-      if (p.itemKind === 'raster' || p.itemKind === 'vector') {
-        return { ...m, parameter_type: 'multilayer', layer_type: p.itemKind === 'raster' ? 3 : 5, min_inputs: 0 };
+      if (p.itemKind === 'raster' || p.itemKind === 'vector' || p.itemKind === 'file') {
+        // QgsProcessing::SourceType: TypeRaster 3, TypeFile 4, TypeVector 5 (with or without geometry)
+        return { ...m, parameter_type: 'multilayer', layer_type: p.itemKind === 'raster' ? 3 : p.itemKind === 'file' ? 4 : 5, min_inputs: 0 };
       }
       if (p.options) {
         // a list of choices: a multiple-choice enum of static strings

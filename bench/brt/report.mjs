@@ -1,0 +1,44 @@
+// Summarises bench/brt/run.sh's log into the "BRT" section of bench/README.md.
+// usage: node bench/brt/report.mjs LOG MLCART_TXT ROWS README
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+const [logFile, mlFile, rowsArg, readme] = process.argv.slice(2);
+const rows = Number(rowsArg);
+const rec = {};
+for (const line of readFileSync(logFile, 'utf8').trim().split('\n')) {
+  const [label, ms, cpu, wall] = line.split(/\s+/);
+  (rec[label] ??= []).push({ ms: Number(ms), cpu: Number(cpu), wall: Number(wall) });
+}
+const med = (a) => { const s = [...a].sort((x, y) => x - y); const k = s.length >> 1; return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2; };
+const m = (label, key) => med(rec[label].map((r) => r[key]));
+// pairwise ratios R / socp (runs alternate)
+const pr = (a, b, key) => med(rec[a].map((r, i) => rec[b][i][key] / r[key]));
+const f = (x, d = 2) => x.toFixed(d);
+const evals = (ms) => (rows * 1600) / ms / 1e3;
+const ml = readFileSync(mlFile, 'utf8').trim();
+const date = new Date().toISOString().slice(0, 10);
+const body = `<!-- BRT:start (written by bench/brt/run.sh; edit the script, not this section) -->
+## BRT
+
+socp's boosting engine (\`algorithms/brt/engine\`, pure TypeScript) against R gbm ${'2.1.8'} on the same data
+and settings; runs alternate socp / R, figures are medians over ${rec.socp_fit.length} fits and
+${rec.socp_pred.length} prediction runs; ratios are R ÷ socp taken run by run (higher = socp faster).
+Measured ${date} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Shared machines are noisy:
+quote ratios, not absolute times. Regenerate with \`bash bench/brt/run.sh\`.
+
+| task | socp | R gbm | R ÷ socp |
+|---|---|---|---|
+| fit, Hassink settings (293 × 10, 1600 trees, depth 9), CPU of the fit alone | ${f(m('socp_fit', 'ms'), 1)} ms | ${f(m('r_fit', 'ms'), 1)} ms | ${f(pr('socp_fit', 'r_fit', 'ms'))} |
+| fit, whole process CPU (start-up and data included) | ${f(m('socp_fit', 'cpu'))} s | ${f(m('r_fit', 'cpu'))} s | ${f(pr('socp_fit', 'r_fit', 'cpu'))} |
+| predict ${rows.toExponential(0)} rows × 1600 trees, CPU of predict alone | ${f(m('socp_pred', 'ms') / 1000)} s (${f(evals(m('socp_pred', 'ms')), 1)} M tree evaluations/s) | ${f(m('r_pred', 'ms') / 1000)} s (${f(evals(m('r_pred', 'ms')), 1)} M/s) | ${f(pr('socp_pred', 'r_pred', 'ms'))} |
+| predict, whole process CPU (includes one fit and building the rows) | ${f(m('socp_pred', 'cpu'))} s | ${f(m('r_pred', 'cpu'))} s | ${f(pr('socp_pred', 'r_pred', 'cpu'))} |
+
+ml-cart 2.1.1 (\`bench/brt/ml-cart.mjs\`, same data): ${ml.replace(/^ml-cart /, '')}.
+
+Both engines give bit-identical trees, fitted values and predictions (\`test/unit/brt/parity.test.ts\`).
+<!-- BRT:end -->`;
+let text = existsSync(readme) ? readFileSync(readme, 'utf8') : '# Benchmarks\n\nRun by hand, not by CI.\n';
+const re = /<!-- BRT:start[\s\S]*?<!-- BRT:end -->/;
+text = re.test(text) ? text.replace(re, body) : `${text.trimEnd()}\n\n${body}\n`;
+writeFileSync(readme, text);
+console.log(body);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# BRT benchmark: socp's boosting engine vs R gbm 2.1.8, side by side, on this machine.
+#   1. one fit with the paper's Hassink settings (293 rows x 10 predictors, 1600 trees, depth 9,
+#      shrinkage 0.0025, n.minobsinnode 10, bag.fraction 0.65);
+#   2. prediction of 1e6 rows x 1600 trees.
+# Each is timed inside the process (CPU time of the fit / the predict call alone) and as a whole
+# process (/usr/bin/time: start-up, data and set-up included). Runs alternate socp / R so that
+# drift of a shared machine hits both. The medians and ratios go into bench/README.md, section
+# "BRT" (between the BRT markers). Run by hand from the repository root:
+#     bash bench/brt/run.sh            # RUNS=5 PRED_RUNS=3 ROWS=1000000 by default
+# Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-5}
+PRED_RUNS=${PRED_RUNS:-3}
+ROWS=${ROWS:-1000000}
+WORK=${WORK:-/tmp/socp-brt-bench}
+export SOCP_BRT_ENGINE=${SOCP_BRT_ENGINE:-$WORK/engine}
+mkdir -p "$WORK"
+echo "compiling the engine into $SOCP_BRT_ENGINE" >&2
+npx tsc algorithms/brt/engine/*.ts --outDir "$SOCP_BRT_ENGINE" --module nodenext --target es2022 \
+  --moduleResolution nodenext --strict --types node --skipLibCheck
+node bench/brt/make-data.mjs "$WORK" >&2
+LOG="$WORK/log.txt"
+: > "$LOG"
+
+# run CMD..., append "<label> <in-process cpu_ms> <whole-process cpu s> <wall s>" to $LOG
+timed() {
+  local label=$1; shift
+  local out tfile="$WORK/time.txt"
+  out=$(/usr/bin/time -f '%U %S %e' -o "$tfile" "$@")
+  echo "$out" >&2
+  local ms; ms=$(echo "$out" | sed -n 's/.*cpu_ms \([0-9.]*\).*/\1/p' | tail -1)
+  read -r u s e < "$tfile"
+  echo "$label $ms $(echo "$u + $s" | bc -l) $e" >> "$LOG"
+}
+
+for i in $(seq "$RUNS"); do
+  timed socp_fit node bench/brt/fit.mjs "$WORK"
+  timed r_fit Rscript bench/brt/fit.R "$WORK"
+done
+for i in $(seq "$PRED_RUNS"); do
+  timed socp_pred node bench/brt/predict.mjs "$WORK" "$ROWS"
+  timed r_pred Rscript bench/brt/predict.R "$WORK" "$ROWS"
+done
+node bench/brt/ml-cart.mjs "$WORK" 10 > "$WORK/mlcart.txt"
+cat "$WORK/mlcart.txt" >&2
+node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Workspace confinement of the HTTP bridge: every input and output path must lie inside one of the
+// configured workspace folders — no ".." segments, no symbolic link leading out, no device files,
+// FIFOs or sockets, no GDAL virtual file systems or URLs. Relative paths are resolved against the
+// first workspace. run() calls checkPath() for every resolved path (ParseContext.checkPath).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Algorithm } from '../toolbox/algorithm.js';
+import { isDestination, isInputPath, ParamValueError, splitLayerRef, type ParamDef } from '../toolbox/params.js';
+
+export class Workspaces {
+  /** as given, resolved */
+  readonly dirs: string[];
+  /** real paths (symbolic links resolved) */
+  readonly real: string[];
+
+  constructor(dirs: string[]) {
+    if (dirs.length === 0) throw new Error('at least one workspace folder is needed');
+    this.dirs = [];
+    this.real = [];
+    for (const d of dirs) {
+      const abs = path.resolve(d);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch {
+        throw new Error(`workspace folder ${abs} does not exist; create it or give another --workspace`);
+      }
+      if (!st.isDirectory()) throw new Error(`workspace ${abs} is not a folder`);
+      const real = fs.realpathSync(abs);
+      if (real === path.parse(real).root) throw new Error(`workspace ${abs} is the file-system root; give a folder that holds only your project data`);
+      this.dirs.push(abs);
+      this.real.push(real);
+    }
+  }
+
+  /** Relative paths are resolved against this folder. */
+  get first(): string {
+    return this.real[0];
+  }
+
+  private within(p: string, roots: string[], allowRoot: boolean): boolean {
+    return roots.some((r) => {
+      const rel = path.relative(r, p);
+      if (rel === '') return allowRoot;
+      return !rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel);
+    });
+  }
+
+  /** The ParseContext.checkPath hook: throws ParamValueError to refuse a path. */
+  checkPath = (abs: string, p: ParamDef, role: 'input' | 'output'): void => {
+    const where = `inside a workspace folder (${this.dirs.join(', ')})`;
+    if (abs.includes('\0')) throw new ParamValueError('the path holds a NUL character');
+    const norm = path.resolve(abs);
+    if (!this.within(norm, [...this.dirs, ...this.real], role === 'input')) {
+      throw new ParamValueError(`${norm} is outside the workspace; the bridge only reads and writes files ${where}`);
+    }
+    if (role === 'input') {
+      let real: string;
+      try {
+        real = fs.realpathSync(norm);
+      } catch {
+        return; // does not exist: run() reports it
+      }
+      const folder = p.kind === 'folder';
+      if (!this.within(real, this.real, folder)) {
+        throw new ParamValueError(`${norm} leads (through a symbolic link) to ${real}, outside the workspace; copy the ${folder ? 'folder' : 'file'} ${where}`);
+      }
+      const st = fs.statSync(real);
+      if (folder) {
+        if (!st.isDirectory()) throw new ParamValueError(`${norm} is not a folder`);
+      } else if (!st.isFile()) {
+        throw new ParamValueError(`${norm} is not a regular file (folders, devices, FIFOs and sockets are refused)`);
+      }
+      return;
+    }
+    // output: its folder must really be inside, and the name must not be a link or a special file
+    let parent: string;
+    try {
+      parent = fs.realpathSync(path.dirname(norm));
+    } catch {
+      return; // missing folder: run() reports it
+    }
+    if (!this.within(parent, this.real, true)) {
+      throw new ParamValueError(`the folder of ${norm} leads (through a symbolic link) to ${parent}, outside the workspace; choose an output ${where}`);
+    }
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(norm);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isSymbolicLink()) throw new ParamValueError(`${norm} is a symbolic link; outputs are never written through links — choose another name`);
+    if (st && !st.isFile() && !st.isDirectory()) throw new ParamValueError(`${norm} is not a regular file (devices, FIFOs and sockets are refused)`);
+  };
+}
+
+function isPathParam(p: ParamDef): boolean {
+  return isInputPath(p) || isDestination(p) || p.kind === 'folder';
+}
+
+/**
+ * Normalise execute-request input values (OGC qualified values {value}, references {href}) to
+ * plain values and refuse, in path parameters, ".." segments, URLs and GDAL virtual file systems.
+ * Returns problems (empty when all is well) and the plain values.
+ */
+export function plainInputs(alg: Algorithm, inputs: Record<string, unknown>): { values: Record<string, unknown>; problems: string[] } {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  const byName = new Map(alg.inputs.map((p) => [p.name, p]));
+  for (const [name, raw] of Object.entries(inputs)) {
+    const p = byName.get(name);
+    try {
+      const v = unwrap(raw, p);
+      if (p && isPathParam(p)) checkRawPaths(v);
+      values[name] = v;
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  return { values, problems };
+}
+
+function unwrap(raw: unknown, p: ParamDef | undefined): unknown {
+  if (Array.isArray(raw)) return raw.map((x) => unwrap(x, p));
+  if (raw && typeof raw === 'object') {
+    const o = raw as Record<string, unknown>;
+    if ('href' in o) {
+      if (typeof o.href !== 'string') throw new Error('href must be a string');
+      if (/^file:/i.test(o.href)) {
+        try {
+          return fileURLToPath(o.href);
+        } catch (e) {
+          throw new Error(`${o.href} is not a valid file: URL (${(e as Error).message})`);
+        }
+      }
+      if (/^[a-z][a-z0-9+.-]*:/i.test(o.href)) throw new Error(`only file: references inside the workspace are accepted, not ${o.href.split(':')[0]}:`);
+      return o.href;
+    }
+    if ('value' in o) return unwrap(o.value, p);
+    if ('qualifiedValue' in o) return unwrap(o.qualifiedValue, p);
+    throw new Error('expected a value, a list, {"value": …} or {"href": "file:///…"}');
+  }
+  return raw;
+}
+
+function checkRawPaths(v: unknown): void {
+  const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
+  for (const it of items) {
+    if (typeof it !== 'string') continue;
+    const { file } = splitLayerRef(it.trim());
+    if (file.split(/[\\/]+/).includes('..')) throw new Error(`"${file}": ".." is not allowed in paths; give a path inside the workspace`);
+    if (/^\/vsi|^[a-z][a-z0-9+.-]+:\/\//i.test(file)) throw new Error(`"${file}": URLs and GDAL virtual file systems are not accepted; give a file inside the workspace`);
+    if (file.includes('\0')) throw new Error('the path holds a NUL character');
+  }
+}
