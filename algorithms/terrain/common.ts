@@ -357,6 +357,6 @@ export const TWI_MEMORY_HELP =
   'Memory: sink filling and flow routing are global, so the TWI chain holds the whole DEM: about 20–25 bytes per cell at ' +
   'peak for a Float32/Int16 DEM (DEM 4, filled 4, visited flags 1, fill queue up to 12; then TCA 8, donor counts 1, ' +
   'order 4; then SCA 4, slope 4, TWI 4), budgeted at 40 bytes per cell (48 for Float64/Int32 DEMs) against ' +
-  'MAX_MEMORY_GB (default 70 % of the machine\'s memory). On a 24 GiB machine (budget 16.8 GiB) that is up to about ' +
-  '450 million cells (≈ 21000 × 21000); 4000 × 4000 peaks at ≈ 0.5 GB. Larger DEMs are refused with a message, never ' +
-  'run out of memory half-way.';
+  'MAX_MEMORY_GB (default 70 % of the machine\'s memory). On a 24 GiB machine (budget ≈ 16.5 GiB) that is up to about ' +
+  '440 million cells (≈ 21000 × 21000); a 4000 × 4000 DEM peaked at 0.57 GB (process total). Larger DEMs are refused ' +
+  'up front with a message, never run out of memory half-way. Slope, aspect and curvature have no such limit (row strips).';
