@@ -53,7 +53,26 @@ export async function listAlgorithms(): Promise<Algorithm[]> {
   return [...(await cache).values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** The module algorithms/<group>/<name> of an id, when it exists and declares that id. */
+async function direct(id: string): Promise<Algorithm | undefined> {
+  const m = /^([a-z][a-z0-9]*):([a-z][a-z0-9-]*)$/.exec(id);
+  if (!m) return undefined;
+  const file = path.join(algorithmsDir, m[1], m[2] + ownExt);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    return isAlgorithm(mod.default) && mod.default.id === id ? mod.default : undefined;
+  } catch {
+    return undefined; // the full scan reports the problem
+  }
+}
+
 export async function getAlgorithm(id: string): Promise<Algorithm> {
+  // one module by its conventional path first: a CLI run need not import every algorithm
+  if (!cache) {
+    const a = await direct(id);
+    if (a) return a;
+  }
   cache ??= scan();
   const map = await cache;
   const a = map.get(id) ?? map.get(id.replace(/_/g, ':').replace(/^([a-z0-9]+):/, '$1:'));

