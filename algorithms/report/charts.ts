@@ -32,6 +32,12 @@ vega.formatLocale({ decimal: '.', thousands: '\u202f', grouping: [3], currency: 
 
 let counter = 0;
 
+/** "172.7998747589154" → "172.8"; "-0.000002434668360071678" → "0". */
+function roundCoordinate(n: string): string {
+  const v = Math.round(Number(n) * 100) / 100;
+  return Number.isFinite(v) ? String(v === 0 ? 0 : v) : n;
+}
+
 /** Vega-Lite's warnings (e.g. about a spec) are kept here instead of going to the console. */
 export const chartWarnings: string[] = [];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,7 +62,9 @@ export async function renderChart(spec: VlSpec, label: string): Promise<string> 
     const id = `chart-${++counter}`;
     const esc = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
     // ids of clip paths and gradients must be unique within the page
-    const uniq = svg.replace(/id="([^"]+)"/g, `id="${id}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${id}-$1)`);
+    const uniq = svg.replace(/id="([^"]+)"/g, `id="${id}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${id}-$1)`)
+      // path coordinates to 1/100 px: Vega writes up to 17 digits, which makes dense charts several times larger
+      .replace(/ (d|transform)="([^"]*)"/g, (_m, a: string, d: string) => ` ${a}="${d.replace(/-?\d*\.\d{3,}(?:e[-+]?\d+)?/gi, roundCoordinate)}"`);
     return uniq.replace(/^<svg /, `<svg role="img" aria-label="${esc}" class="chart" preserveAspectRatio="xMinYMin meet" `);
   } finally {
     view.finalize();
@@ -254,19 +262,124 @@ export function zoneAreaSpec(classes: { label: string; area_km2: number; color: 
 }
 
 /** A map's colour bar: the ramp over the value axis, drawn from the same stops as the map. */
-export function colourBarSpec(lo: number, hi: number, stops: string[], title: string): VlSpec {
+export function colourBarSpec(lo: number, hi: number, stops: string[], title: string, marks?: { value: number; label: string }[]): VlSpec {
   const n = 64;
   const values = Array.from({ length: n }, (_, i) => ({ a: lo + ((hi - lo) * i) / n, b: lo + ((hi - lo) * (i + 1)) / n, c: lo + ((hi - lo) * (i + 0.5)) / n }));
   const domain = stops.map((_, i) => lo + ((hi - lo) * i) / (stops.length - 1));
-  return {
-    data: { values },
-    width: 300, height: 14,
-    view: { stroke: null },
+  const x = { field: 'a', type: 'quantitative', title, scale: { domain: [lo, hi], nice: false, zero: false }, axis: { tickCount: 5, grid: false } };
+  const bar = {
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 'a', type: 'quantitative', title, scale: { domain: [lo, hi], nice: false, zero: false }, axis: { tickCount: 5, grid: false } },
-      x2: { field: 'b' },
+      x, x2: { field: 'b' },
       color: { field: 'c', type: 'quantitative', scale: { domain, range: stops, interpolate: 'rgb' }, legend: null },
     },
+  };
+  const shown = (marks ?? []).filter((m) => Number.isFinite(m.value) && m.value >= lo && m.value <= hi);
+  if (shown.length === 0) return { data: { values }, width: 300, height: 14, view: { stroke: null }, ...bar };
+  // marked values (a threshold): a black tick across the bar, labelled above it
+  const mx = { field: 'value', type: 'quantitative', scale: { domain: [lo, hi], nice: false, zero: false } };
+  return {
+    width: 300, height: 14,
+    view: { stroke: null },
+    layer: [
+      { data: { values }, ...bar },
+      { data: { values: shown }, mark: { type: 'rule', color: 'black', strokeWidth: 2, y: -4, y2: 18 }, encoding: { x: mx } },
+      { data: { values: shown }, mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -5, fontSize: 10, y: 0 }, encoding: { x: mx, text: { field: 'label' } } },
+    ],
+  };
+}
+
+/**
+ * Interaction ranking: the strongest pairs by interaction_rms (unnormalised H, prediction units),
+ * with ± SD over the repeat models, and Friedman's H written beside each bar.
+ */
+export function interactionRankSpec(rows: { pair: string; rms: number; sd?: number; hText: string }[], unit: string): VlSpec {
+  const values = rows.map((r) => ({ ...r, lo: Math.max(0, r.rms - (r.sd ?? 0)), hi: r.rms + (r.sd ?? 0) }));
+  const order = rows.map((r) => r.pair);
+  const y = { field: 'pair', type: 'nominal', sort: order, title: null, axis: { labelLimit: 220 } };
+  const layers: VlSpec[] = [
+    {
+      mark: { type: 'bar', color: '#CC79A7' },
+      encoding: { y, x: { field: 'rms', type: 'quantitative', title: `interaction strength, RMS${unit ? ` (${unit})` : ''}`, scale: { zero: true } } },
+    },
+  ];
+  if (rows.some((r) => (r.sd ?? 0) > 0)) {
+    layers.push({ mark: { type: 'rule', color: '#333' }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } });
+  }
+  layers.push({
+    mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#333' },
+    encoding: { y, x: { field: 'hi', type: 'quantitative' }, text: { field: 'hText' } },
+  });
+  return { data: { values }, width: 260, height: { step: 18 }, layer: layers };
+}
+
+/** Cell edges of a grid of points: midpoints between them, the ends half a step outside. */
+function edges(g: number[]): number[] {
+  if (g.length === 1) return [g[0] - 0.5, g[0] + 0.5];
+  const e = [g[0] - (g[1] - g[0]) / 2];
+  for (let i = 0; i < g.length - 1; i++) e.push((g[i] + g[i + 1]) / 2);
+  e.push(g[g.length - 1] + (g[g.length - 1] - g[g.length - 2]) / 2);
+  return e;
+}
+
+/** A 2-D partial dependence surface as a heat map of rect marks (first variable along x). */
+export function surfaceSpec(s: { variables: [string, string]; grids: [number[], number[]]; mean: number[] }, unit: string): VlSpec {
+  const [gx, gy] = s.grids;
+  const ex = edges(gx);
+  const ey = edges(gy);
+  const values: Record<string, number | null>[] = [];
+  for (let j = 0; j < gy.length; j++) {
+    for (let i = 0; i < gx.length; i++) {
+      const v = s.mean[i + gx.length * j];
+      values.push({ x: +ex[i].toPrecision(6), x2: +ex[i + 1].toPrecision(6), y: +ey[j].toPrecision(6), y2: +ey[j + 1].toPrecision(6), v: Number.isFinite(v) ? +v.toPrecision(4) : null });
+    }
+  }
+  const scale = { domain: [ex[0], ex[ex.length - 1]], nice: false, zero: false };
+  const yscale = { domain: [ey[0], ey[ey.length - 1]], nice: false, zero: false };
+  return {
+    data: { values },
+    width: 220, height: 180,
+    // no per-cell aria label: hundreds of cells; the chart as a whole is labelled
+    mark: { type: 'rect', aria: false },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: s.variables[0], scale, axis: { tickCount: 5, grid: false } },
+      x2: { field: 'x2' },
+      y: { field: 'y', type: 'quantitative', title: s.variables[1], scale: yscale, axis: { tickCount: 5, grid: false } },
+      y2: { field: 'y2' },
+      color: {
+        field: 'v', type: 'quantitative', title: unit ? `PD (${unit})` : 'PD',
+        scale: { scheme: 'viridis' }, legend: { orient: 'right', gradientLength: 140 },
+      },
+    },
+  };
+}
+
+/**
+ * Sensitivity: mean absolute change of the prediction per predictor, one bar per direction
+ * (+Δ, −Δ), ± SD, ranked as in the first panel; one panel per stratum (all samples first).
+ */
+export function sensitivitySpec(
+  rows: { stratum: string; predictor: string; direction: string; v: number; sd?: number }[],
+  order: string[], strata: string[], directions: string[], unit: string,
+): VlSpec {
+  const values = rows.map((r) => ({ ...r, lo: Math.max(0, r.v - (r.sd ?? 0)), hi: r.v + (r.sd ?? 0) }));
+  const colours = ['#0072B2', '#D55E00', '#009E73'];
+  const y = { field: 'predictor', type: 'nominal', sort: order, title: null, axis: { labelLimit: 200 } };
+  const yOffset = { field: 'direction', type: 'nominal', sort: directions, scale: { paddingInner: 0.05 } };
+  const x = { field: 'v', type: 'quantitative', title: `mean |change|${unit ? ` (${unit})` : ''}` };
+  const colour = { field: 'direction', type: 'nominal', title: null, sort: directions, scale: { domain: directions, range: colours.slice(0, directions.length) }, legend: { orient: 'top' } };
+  const layers: VlSpec[] = [{ mark: { type: 'bar' }, encoding: { y, yOffset, x, color: colour } }];
+  if (rows.some((r) => (r.sd ?? 0) > 0)) {
+    layers.push({ mark: { type: 'rule', color: '#333' }, encoding: { y, yOffset, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } });
+  }
+  const inner = { width: 200, height: { step: directions.length > 1 ? 22 : 16 }, layer: layers };
+  if (strata.length <= 1) return { data: { values }, ...inner };
+  return {
+    data: { values },
+    columns: 3,
+    // one x scale for every panel, so ecosystems compare by bar length
+    facet: { field: 'stratum', type: 'nominal', sort: strata, title: null },
+    resolve: { axis: { x: 'independent' } },
+    spec: inner,
   };
 }

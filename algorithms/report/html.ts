@@ -10,8 +10,9 @@ import { saveText } from '../../toolbox/io/outputs.js';
 import { UsageError } from '../../toolbox/errors.js';
 import { parseUnits, prettyUnit } from './format.js';
 import {
-  guessMapKind, readCorrelation, readCvMetrics, readCvPredictions, readCvSummary, readDescribe, readImportance,
-  readPartialDependence, readPca, readProvenance, readTable4, readZoneTable, sidecarRecords, type CvModel, type ReportData,
+  aoaBeside, guessMapKind, readCorrelation, readCvMetrics, readCvPredictions, readCvSummary, readDescribe, readImportance,
+  readInteractionSurfaces, readInteractions, readPartialDependence, readPca, readProvenance, readSensitivity, readTable4, readZoneTable,
+  sidecarRecords, type CvModel, type ReportData,
 } from './inputs.js';
 import { renderReport } from './render.js';
 
@@ -62,9 +63,14 @@ export default defineAlgorithm({
     'importance (IMPORTANCE, brt:importance), partial dependence (PARTIAL_DEPENDENCE), maps of mean and SD with legend, ' +
     'units and scale bar (MAPS; maps named with "sd" or "uncertainty" get the uncertainty ramp; maps of one kind share ' +
     'a colour scale), the 9-class uncertainty zones with their areas (ZONES, ZONES_TABLE from maps:uncertainty-zones), ' +
-    'Table 4 with totals (TABLE4, maps:zonal-summary) and provenance (PROVENANCE records, and with FIND_PROVENANCE the ' +
+    'Table 4 with totals (TABLE4, maps:zonal-summary), interactions (INTERACTIONS from brt:interactions: the strongest pairs ranked by ' +
+    'interaction RMS with Friedman\'s H; INTERACTION_SURFACES: its OUTPUT_SURFACES, the 2-D partial dependence of the top pairs as heat maps), ' +
+    'sensitivity (SENSITIVITY from brt:sensitivity: mean absolute change of the prediction per covariate for +Δ and −Δ, overall and per ' +
+    'stratum, with elasticity), the area of applicability (APPLICABILITY: dissimilarity-index rasters of maps:applicability, with the ' +
+    'threshold from their metadata, the share of the area inside, and the mask aoa_<x> found beside di_<x> or given as AOA) and provenance (PROVENANCE records, and with FIND_PROVENANCE the ' +
     '<file>.socp.json records found beside every input). Lists of models are named by MODEL_NAMES (the same order for ' +
-    'CV_SUMMARY, CV_METRICS, CV_PREDICTIONS), IMPORTANCE_NAMES (e.g. per ecosystem), PD_NAMES and MAP_NAMES. TEMPLATE ' +
+    'CV_SUMMARY, CV_METRICS, CV_PREDICTIONS), IMPORTANCE_NAMES (e.g. per ecosystem), PD_NAMES, MAP_NAMES, INTERACTIONS_NAMES (for ' +
+    'INTERACTIONS and INTERACTION_SURFACES, one file per model in the same order), SENSITIVITY_NAMES and APPLICABILITY_NAMES. TEMPLATE ' +
     'takes your own template folder (layout.hbs and partials/*.hbs, as socp\'s templates/ folder); files it lacks come ' +
     'from the defaults.',
   inputs: [
@@ -85,6 +91,14 @@ export default defineAlgorithm({
     param.list('MAPS', 'Maps to show: SOCp mean and SD rasters (band 1) of each model and the ensemble', 'raster', { optional: true }),
     nameList('MAP_NAMES', 'Names of the MAPS, e.g. "Hassink mean,Hassink SD" (default: file names)'),
     param.string('VALUE_UNIT', 'Unit of the modelled variable and its maps', { default: 'kg C m⁻²' }),
+    tableList('INTERACTIONS', 'brt:interactions outputs (OUTPUT, .csv or .json), one per model → ranking of the strongest pairs'),
+    param.list('INTERACTION_SURFACES', 'brt:interactions OUTPUT_SURFACES (.json), one per model in the order of INTERACTIONS → 2-D partial dependence heat maps', 'file', { optional: true }),
+    nameList('INTERACTIONS_NAMES', 'Names of the INTERACTIONS (and INTERACTION_SURFACES) files (models)'),
+    tableList('SENSITIVITY', 'brt:sensitivity outputs (.csv or .json), one per model → ranking by mean absolute change, elasticity'),
+    nameList('SENSITIVITY_NAMES', 'Names of the SENSITIVITY files (models)'),
+    param.list('APPLICABILITY', 'Dissimilarity-index rasters of maps:applicability (OUTPUT), one per model → area of applicability', 'raster', { optional: true }),
+    nameList('APPLICABILITY_NAMES', 'Names of the APPLICABILITY rasters (models)'),
+    param.list('AOA', 'Area-of-applicability masks (OUTPUT_AOA of maps:applicability), in the order of APPLICABILITY (default: aoa_<x> found beside di_<x>)', 'raster', { optional: true }),
     param.raster('ZONES', 'The 9-class uncertainty-zone raster of maps:uncertainty-zones', { optional: true }),
     tableFile('ZONES_TABLE', 'Class table of maps:uncertainty-zones (OUTPUT_TABLE), or a CSV with columns class,label,area_km2'),
     tableFile('TABLE4', 'maps:zonal-summary output → Table 4 with totals'),
@@ -101,7 +115,8 @@ export default defineAlgorithm({
   ],
   check(p) {
     const out: string[] = [];
-    const data = ['DESCRIBE', 'CORRELATION', 'PCA', 'CV_SUMMARY', 'CV_METRICS', 'CV_PREDICTIONS', 'IMPORTANCE', 'PARTIAL_DEPENDENCE', 'MAPS', 'ZONES', 'ZONES_TABLE', 'TABLE4', 'PROVENANCE'];
+    const data = ['DESCRIBE', 'CORRELATION', 'PCA', 'CV_SUMMARY', 'CV_METRICS', 'CV_PREDICTIONS', 'IMPORTANCE', 'PARTIAL_DEPENDENCE', 'INTERACTIONS',
+      'INTERACTION_SURFACES', 'SENSITIVITY', 'MAPS', 'APPLICABILITY', 'ZONES', 'ZONES_TABLE', 'TABLE4', 'PROVENANCE'];
     if (!data.some((k) => p[k] !== undefined && (!Array.isArray(p[k]) || p[k].length > 0))) {
       out.push(`give at least one input to report on: ${data.join(', ')}`);
     }
@@ -110,9 +125,19 @@ export default defineAlgorithm({
     for (const k of ['CV_SUMMARY', 'CV_METRICS', 'CV_PREDICTIONS']) {
       if (len(k) > 0 && len(k) !== cvMax) out.push(`${k}: ${len(k)} files but ${cvMax} in another CV_* list; give one file per model in each CV_* list, in the same order`);
     }
-    const pairs: [string, string][] = [['MODEL_NAMES', 'CV_*'], ['IMPORTANCE_NAMES', 'IMPORTANCE'], ['PD_NAMES', 'PARTIAL_DEPENDENCE'], ['MAP_NAMES', 'MAPS']];
+    const interMax = Math.max(len('INTERACTIONS'), len('INTERACTION_SURFACES'));
+    if (len('INTERACTIONS') > 0 && len('INTERACTION_SURFACES') > 0 && len('INTERACTIONS') !== len('INTERACTION_SURFACES')) {
+      out.push(`INTERACTION_SURFACES: ${len('INTERACTION_SURFACES')} files for ${len('INTERACTIONS')} INTERACTIONS files; give one surfaces file per model, in the order of INTERACTIONS`);
+    }
+    if (len('AOA') > 0 && len('AOA') !== len('APPLICABILITY')) {
+      out.push(`AOA: ${len('AOA')} masks for ${len('APPLICABILITY')} APPLICABILITY rasters; give one mask per dissimilarity-index raster, in the same order (or none: aoa_<x> is found beside di_<x>)`);
+    }
+    const pairs: [string, string][] = [
+      ['MODEL_NAMES', 'CV_*'], ['IMPORTANCE_NAMES', 'IMPORTANCE'], ['PD_NAMES', 'PARTIAL_DEPENDENCE'], ['MAP_NAMES', 'MAPS'],
+      ['INTERACTIONS_NAMES', 'INTERACTIONS'], ['SENSITIVITY_NAMES', 'SENSITIVITY'], ['APPLICABILITY_NAMES', 'APPLICABILITY'],
+    ];
     for (const [names, files] of pairs) {
-      const n = files === 'CV_*' ? cvMax : len(files);
+      const n = files === 'CV_*' ? cvMax : files === 'INTERACTIONS' ? interMax : len(files);
       if (p[names] && len(names) !== n) out.push(`${names}: ${len(names)} names for ${n} ${files} file${n === 1 ? '' : 's'}; give one name per file, in the same order`);
     }
     try {
@@ -165,6 +190,29 @@ export default defineAlgorithm({
       const names = namesFor(p.PARTIAL_DEPENDENCE, p.PD_NAMES, () => undefined);
       data.partialDependence = (p.PARTIAL_DEPENDENCE as string[]).map((f, i) => ({ name: names[i], curves: readPartialDependence(f) }));
       inputs.push(...p.PARTIAL_DEPENDENCE);
+    }
+    const inter: string[] = p.INTERACTIONS ?? [];
+    const surf: string[] = p.INTERACTION_SURFACES ?? [];
+    if (inter.length || surf.length) {
+      const files = Array.from({ length: Math.max(inter.length, surf.length) }, (_, i) => inter[i] ?? surf[i]);
+      const names = namesFor(files, p.INTERACTIONS_NAMES, () => undefined);
+      data.interactions = names.map((name, i) => ({
+        name,
+        rows: inter[i] ? readInteractions(inter[i]) : undefined,
+        surfaces: surf[i] ? readInteractionSurfaces(surf[i]) : undefined,
+      }));
+      inputs.push(...inter, ...surf);
+    }
+    if (p.SENSITIVITY?.length) {
+      const names = namesFor(p.SENSITIVITY, p.SENSITIVITY_NAMES, () => undefined);
+      data.sensitivity = (p.SENSITIVITY as string[]).map((f, i) => ({ name: names[i], rows: readSensitivity(f) }));
+      inputs.push(...p.SENSITIVITY);
+    }
+    if (p.APPLICABILITY?.length) {
+      const names = namesFor(p.APPLICABILITY, p.APPLICABILITY_NAMES, (f) => path.basename(f, path.extname(f)));
+      data.applicability = (p.APPLICABILITY as string[]).map((f, i) => ({ name: names[i], path: f, aoaPath: p.AOA?.[i] ?? aoaBeside(f) }));
+      inputs.push(...p.APPLICABILITY);
+      for (const a of data.applicability) if (a.aoaPath && !inputs.includes(a.aoaPath)) inputs.push(a.aoaPath);
     }
     if (p.MAPS?.length) {
       const names = namesFor(p.MAPS, p.MAP_NAMES, (f) => path.basename(f, path.extname(f)));

@@ -82,9 +82,13 @@ export interface PdCurve {
 export interface MapInput {
   path: string;
   name: string;
-  /** colour scale group: maps of one kind share one scale; 'sd' gets the uncertainty ramp */
-  kind?: 'value' | 'sd';
+  /** colour scale group: maps of one kind share one scale; 'sd' gets the uncertainty ramp, 'di' the dissimilarity ramp */
+  kind?: 'value' | 'sd' | 'di';
   units?: string;
+  /** values the colour scale must reach (e.g. 0 and a threshold) */
+  include?: number[];
+  /** values marked on the colour bar, e.g. a threshold */
+  marks?: { value: number; label: string }[];
 }
 
 /** A class of the 9-class zone map (maps:uncertainty-zones OUTPUT_TABLE, or class,label,area_km2). */
@@ -126,6 +130,76 @@ export interface ProvenanceRecord {
   started?: string; finished?: string; seconds?: number;
 }
 
+/** brt:interactions OUTPUT: one row per predictor pair. */
+export interface InteractionRow {
+  rank?: number;
+  predictor_1: string;
+  predictor_2: string;
+  /** Friedman's H (mean over the models); NaN when undefined (flat or cancelling partial dependence) */
+  h: number;
+  h_models_sd?: number;
+  h2?: number;
+  /** unnormalised H in prediction units */
+  interaction_rms: number;
+  interaction_rms_models_sd?: number;
+  /** size of the pair's joint partial dependence, prediction units */
+  pd_rms?: number;
+  models?: number;
+  rows?: number;
+  note?: string;
+}
+
+/** brt:interactions OUTPUT_SURFACES: one 2-D partial dependence surface of a pair. */
+export interface InteractionSurface {
+  rank?: number;
+  variables: [string, string];
+  h?: number;
+  grids: [number[], number[]];
+  /** mean[i0 + len0 * i1]: the first variable varies fastest */
+  mean: number[];
+  sd?: (number | null)[];
+}
+
+/** brt:sensitivity OUTPUT: one row per stratum × predictor × direction. */
+export interface SensitivityRow {
+  stratum: string;
+  predictor: string;
+  /** up, down or range */
+  direction: string;
+  rank?: number;
+  method?: string;
+  delta?: number;
+  delta_x?: number;
+  x_from?: number;
+  x_to?: number;
+  rows?: number;
+  change_mean: number;
+  change_sd?: number;
+  abs_change_mean: number;
+  abs_change_mean_models_sd?: number;
+  elasticity_mean?: number;
+  elasticity_median?: number;
+  elasticity_rows?: number;
+  beyond_training_share?: number;
+  models?: number;
+  note?: string;
+}
+
+/** maps:applicability: the dissimilarity-index raster and its area-of-applicability mask. */
+export interface ApplicabilityInput {
+  name: string;
+  /** dissimilarity index raster (OUTPUT of maps:applicability) */
+  path: string;
+  /** 1 inside / 0 outside mask (OUTPUT_AOA); found beside the DI raster by name when not given */
+  aoaPath?: string;
+  /** DI threshold (metadata SOCP_DI_THRESHOLD of the rasters) */
+  threshold?: number;
+  /** share of the mapped area inside the area of applicability, 0–1 */
+  shareInside?: number;
+  areaInsideKm2?: number;
+  areaKm2?: number;
+}
+
 /** All a report can show; every section appears only when its data is given. */
 export interface ReportData {
   describe?: DescribeRow[];
@@ -134,7 +208,10 @@ export interface ReportData {
   cv?: CvModel[];
   importance?: { name: string; rows: ImportanceRow[] }[];
   partialDependence?: { name: string; curves: PdCurve[] }[];
+  interactions?: { name: string; rows?: InteractionRow[]; surfaces?: InteractionSurface[] }[];
+  sensitivity?: { name: string; rows: SensitivityRow[] }[];
   maps?: MapInput[];
+  applicability?: ApplicabilityInput[];
   zones?: ZonesInput;
   table4?: ZonalRow[];
   provenance?: { file: string; record: ProvenanceRecord }[];
@@ -297,6 +374,75 @@ export function readPartialDependence(file: string): PdCurve[] {
     c.sd!.push(numOrNaN(r.sd));
   }
   return [...curves.values()];
+}
+
+export function readInteractions(file: string): InteractionRow[] {
+  const tool = 'brt:interactions (OUTPUT)';
+  const rows = rowsOf(file, 'interactions', tool);
+  need(file, rows, ['predictor_1', 'predictor_2', 'h', 'interaction_rms'], tool);
+  return rows.map((r) => ({
+    rank: numOrUndef(r.rank), predictor_1: String(r.predictor_1), predictor_2: String(r.predictor_2),
+    h: numOrNaN(r.h), h_models_sd: numOrUndef(r.h_models_sd), h2: numOrUndef(r.h2),
+    interaction_rms: numOrNaN(r.interaction_rms), interaction_rms_models_sd: numOrUndef(r.interaction_rms_models_sd),
+    pd_rms: numOrUndef(r.pd_rms), models: numOrUndef(r.models), rows: numOrUndef(r.rows),
+    note: r.note === null || r.note === undefined ? '' : String(r.note),
+  }));
+}
+
+export function readInteractionSurfaces(file: string): InteractionSurface[] {
+  const j = readJson(file) as { surfaces?: unknown };
+  const bad = (why: string) => new DataError(`${file} ${why}; give the OUTPUT_SURFACES JSON of brt:interactions`);
+  if (!j || typeof j !== 'object' || !Array.isArray(j.surfaces)) throw bad('holds no "surfaces" list');
+  return (j.surfaces as Record<string, unknown>[]).map((s, i) => {
+    const vars = s.variables as unknown[];
+    const grids = s.grids as unknown[][];
+    const mean = s.mean as unknown[];
+    if (!Array.isArray(vars) || vars.length !== 2 || !Array.isArray(grids) || grids.length !== 2 || !grids.every(Array.isArray) || !Array.isArray(mean)) {
+      throw bad(`has a surface (number ${i + 1}) without two "variables", two "grids" and "mean"`);
+    }
+    if (mean.length !== grids[0].length * grids[1].length) {
+      throw bad(`has a surface (${vars.join(':')}) whose "mean" holds ${mean.length} values for a ${grids[0].length} × ${grids[1].length} grid`);
+    }
+    return {
+      rank: numOrUndef(s.rank), variables: [String(vars[0]), String(vars[1])], h: numOrUndef(s.h),
+      grids: [grids[0].map(numOrNaN), grids[1].map(numOrNaN)], mean: mean.map(numOrNaN),
+      sd: Array.isArray(s.sd) ? (s.sd as unknown[]).map((v) => (typeof v === 'number' ? v : null)) : undefined,
+    };
+  });
+}
+
+export function readSensitivity(file: string): SensitivityRow[] {
+  const tool = 'brt:sensitivity (OUTPUT)';
+  let meta: Record<string, unknown> = {};
+  if (isJson(file)) {
+    const j = readJson(file);
+    if (j && typeof j === 'object' && !Array.isArray(j)) meta = j as Record<string, unknown>;
+  }
+  const rows = rowsOf(file, 'sensitivity', tool);
+  need(file, rows, ['predictor', 'direction', 'change_mean', 'abs_change_mean'], tool);
+  return rows.map((r) => ({
+    stratum: r.stratum === null || r.stratum === undefined ? 'all' : String(r.stratum),
+    predictor: String(r.predictor), direction: String(r.direction),
+    rank: numOrUndef(r.rank), method: r.method === null || r.method === undefined ? (typeof meta.method === 'string' ? meta.method : undefined) : String(r.method),
+    delta: numOrUndef(r.delta ?? meta.delta), delta_x: numOrUndef(r.delta_x), x_from: numOrUndef(r.x_from), x_to: numOrUndef(r.x_to),
+    rows: numOrUndef(r.rows), change_mean: numOrNaN(r.change_mean), change_sd: numOrUndef(r.change_sd),
+    abs_change_mean: numOrNaN(r.abs_change_mean), abs_change_mean_models_sd: numOrUndef(r.abs_change_mean_models_sd),
+    elasticity_mean: numOrUndef(r.elasticity_mean), elasticity_median: numOrUndef(r.elasticity_median), elasticity_rows: numOrUndef(r.elasticity_rows),
+    beyond_training_share: numOrUndef(r.beyond_training_share), models: numOrUndef(r.models ?? meta.models),
+    note: r.note === null || r.note === undefined ? '' : String(r.note),
+  }));
+}
+
+/** The area-of-applicability mask beside a dissimilarity-index raster: di_<x>.tif → aoa_<x>.tif. */
+export function aoaBeside(diPath: string): string | undefined {
+  const dir = path.dirname(diPath);
+  const base = path.basename(diPath);
+  const candidates = [
+    base.replace(/^di_/i, 'aoa_'), base.replace(/^di([-.])/i, 'aoa$1'), base.replace(/_di(\.[^.]+)$/i, '_aoa$1'),
+    base.replace(/dissimilarity(_index)?/i, 'aoa'),
+  ].filter((c) => c !== base);
+  for (const c of candidates) if (fs.existsSync(path.join(dir, c))) return path.join(dir, c);
+  return undefined;
 }
 
 export function readZoneTable(file: string): { classes: ZoneClass[]; k?: number } {

@@ -13,12 +13,21 @@ import { DataError } from '../../toolbox/errors.js';
 import { colourBarSpec, renderChart } from './charts.js';
 import { formatDistance, formatNumber, formatWithUnit, niceFloor, decimalsFor } from './format.js';
 import type { MapInput, ZoneClass } from './inputs.js';
+import { openRaster, readWindow, strips, stripRows } from '../../toolbox/io/raster.js';
+import { cellAreas } from '../maps/grid-area.js';
 
-/** viridis (value maps) and YlOrRd (uncertainty maps), 9 stops each. */
+/** viridis (value maps), YlOrRd (uncertainty maps) and BuPu (dissimilarity index), 9 stops each. */
 export const RAMPS = {
   value: ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'],
   sd: ['#ffffcc', '#ffeda0', '#fed976', '#feb24c', '#fd8d3c', '#fc4e2a', '#e31a1c', '#bd0026', '#800026'],
+  di: ['#f7fcfd', '#e0ecf4', '#bfd3e6', '#9ebcda', '#8c96c6', '#8c6bb1', '#88419d', '#810f7c', '#4d004b'],
 } as const;
+
+/** The two classes of an area-of-applicability mask (maps:applicability OUTPUT_AOA). */
+export const AOA_CLASSES: (ZoneClass & { color: string })[] = [
+  { class: 1, label: 'inside the area of applicability', color: '#1b9e77' },
+  { class: 0, label: 'outside: the model extrapolates', color: '#9a9a9a' },
+];
 
 /**
  * Default colours of the nine uncertainty zones (a 3 × 3 bivariate palette, SOCp along one axis,
@@ -186,7 +195,8 @@ export async function continuousPreviews(maps: MapInput[], o: PreviewOptions = {
     kinds.forEach((k, i) => {
       if (stats[i].n === 0) return;
       const r = range.get(k) ?? [Infinity, -Infinity];
-      range.set(k, [Math.min(r[0], stats[i].p02), Math.max(r[1], stats[i].p98)]);
+      const extra = [...(maps[i].include ?? []), ...(maps[i].marks ?? []).map((m) => m.value)].filter((v) => Number.isFinite(v));
+      range.set(k, [Math.min(r[0], stats[i].p02, ...extra), Math.max(r[1], stats[i].p98, ...extra)]);
     });
     const out: MapPreview[] = [];
     for (let i = 0; i < grids.length; i++) {
@@ -212,11 +222,11 @@ export async function continuousPreviews(maps: MapInput[], o: PreviewOptions = {
         width: g.width,
         height: g.height,
         pngBytes: png.length,
-        legendSvg: await renderChart(colourBarSpec(lo, hi, [...stops], title), `colour scale of ${m.name}`),
+        legendSvg: await renderChart(colourBarSpec(lo, hi, [...stops], title, m.marks), `colour scale of ${m.name}`),
         scaleBar: g.scaleBar,
         caption: `${path.basename(m.path)}: ${formatNumber(g.srcWidth, { decimals: 0 })} × ${formatNumber(g.srcHeight, { decimals: 0 })} cells; ` +
           `min ${formatWithUnit(st.min, units, { decimals: d })}, mean ${formatWithUnit(st.mean, units, { decimals: d })}, max ${formatWithUnit(st.max, units, { decimals: d })}. ` +
-          `Colours from ${formatNumber(lo, { decimals: d })} to ${formatNumber(hi, { decimals: d })} (2nd–98th percentile${maps.filter((x, j) => j !== i && (x.kind ?? 'value') === kinds[i]).length ? ` of all ${kinds[i] === 'sd' ? 'uncertainty' : 'value'} maps, one scale for comparison` : ''}).`,
+          `Colours from ${formatNumber(lo, { decimals: d })} to ${formatNumber(hi, { decimals: d })} (2nd–98th percentile${maps.filter((x, j) => j !== i && (x.kind ?? 'value') === kinds[i]).length ? ` of all ${KIND_NAMES[kinds[i]]} maps, one scale for comparison` : ''}${m.include?.length || m.marks?.length ? ', widened to show the marked values' : ''}).`,
       });
     }
     return out;
@@ -224,6 +234,8 @@ export async function continuousPreviews(maps: MapInput[], o: PreviewOptions = {
     for (const g of grids) release(g);
   }
 }
+
+const KIND_NAMES: Record<keyof typeof RAMPS, string> = { value: 'value', sd: 'uncertainty', di: 'dissimilarity-index' };
 
 export interface ClassPreview extends MapPreview {
   classes: (ZoneClass & { color: string; present: boolean })[];
@@ -281,5 +293,58 @@ export async function classPreview(file: string, name: string, classes: ZoneClas
     };
   } finally {
     release(g);
+  }
+}
+
+export interface ApplicabilityStats {
+  /** DI threshold from the metadata SOCP_DI_THRESHOLD of the DI raster (or of the mask) */
+  threshold?: number;
+  /** share of the mapped area inside the area of applicability, 0–1 */
+  shareInside?: number;
+  areaInsideKm2?: number;
+  areaKm2?: number;
+}
+
+function metadataNumber(file: string, key: string): number | undefined {
+  let ds: gdal.Dataset | undefined;
+  try {
+    ds = gdal.open(file);
+    const md = ds.getMetadata() as Record<string, string>;
+    const v = md?.[key] !== undefined ? Number(md[key]) : NaN;
+    return Number.isFinite(v) ? v : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    ds?.close();
+  }
+}
+
+/**
+ * Threshold and share of the area inside the area of applicability of maps:applicability's
+ * outputs: the share is area-weighted (cell areas exact for the raster's CRS, as maps:zonal-summary)
+ * from the 1/0 mask when there is one, else from DI ≤ threshold.
+ */
+export async function applicabilityStats(diPath: string, aoaPath?: string, signal?: AbortSignal): Promise<ApplicabilityStats> {
+  const threshold = metadataNumber(diPath, 'SOCP_DI_THRESHOLD') ?? (aoaPath ? metadataNumber(aoaPath, 'SOCP_DI_THRESHOLD') : undefined);
+  const source = aoaPath ?? (threshold !== undefined ? diPath : undefined);
+  if (!source) return { threshold };
+  const r = await openRaster(source, aoaPath ? 'AOA' : 'APPLICABILITY');
+  try {
+    const areas = cellAreas(r);
+    let inside = 0;
+    let all = 0;
+    for (const [y0, h] of strips(r.height, stripRows(r.width, 2))) {
+      if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+      const v = await readWindow(r, 1, 0, y0, r.width, h);
+      const a = areas.strip(y0, h);
+      for (let i = 0; i < v.length; i++) {
+        if (Number.isNaN(v[i])) continue;
+        all += a[i];
+        if (aoaPath ? v[i] === 1 : v[i] <= threshold!) inside += a[i];
+      }
+    }
+    return { threshold, shareInside: all > 0 ? inside / all : undefined, areaInsideKm2: inside, areaKm2: all };
+  } finally {
+    r.ds.close();
   }
 }

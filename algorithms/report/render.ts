@@ -13,7 +13,8 @@ import { socpVersion } from '../../toolbox/provenance.js';
 import { DataError } from '../../toolbox/errors.js';
 import { buildSections, keyResults, SECTION_ORDER, type SectionViews } from './sections.js';
 import { formatNumber, formatPercent, formatTime, formatWithUnit } from './format.js';
-import type { ReportData } from './inputs.js';
+import { aoaBeside, type ReportData } from './inputs.js';
+import { applicabilityStats } from './maps.js';
 
 export const DEFAULT_TEMPLATE_DIR = path.join(packageRoot, 'templates');
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
@@ -96,6 +97,19 @@ export function externalReferences(html: string): string[] {
   return out;
 }
 
+/** Applicability entries completed from their rasters: the mask beside the DI raster, threshold, share inside. */
+async function withApplicabilityStats(data: ReportData, signal?: AbortSignal): Promise<ReportData> {
+  if (!data.applicability?.length) return data;
+  const applicability = [];
+  for (const a of data.applicability) {
+    const aoaPath = a.aoaPath ?? aoaBeside(a.path);
+    const known = a.threshold !== undefined && a.shareInside !== undefined;
+    const st = known ? {} : await applicabilityStats(a.path, aoaPath, signal);
+    applicability.push({ ...st, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)), aoaPath } as typeof a);
+  }
+  return { ...data, applicability };
+}
+
 /**
  * Render the report. Each section appears only when its data is in `data`. Map previews are
  * made with GDAL from the files named in data.maps and data.zones.path.
@@ -108,6 +122,7 @@ export async function renderReport(data: ReportData, options: RenderOptions = {}
   };
   const templates = loadTemplates(options.templateDir);
   const hb = handlebarsEnv(templates);
+  data = await withApplicabilityStats(data, options.signal);
   const views: SectionViews = await buildSections(data, so);
   const present = SECTION_ORDER.filter((s) => views[s.key] !== undefined);
   const generated = options.generated ?? new Date();

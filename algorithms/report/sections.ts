@@ -6,15 +6,15 @@
 
 import path from 'node:path';
 import {
-  correlationSpec, histogramSpec, importanceSpec, observedPredictedSpec, partialDependenceSpec, pcaSpec,
-  renderChart, zoneAreaSpec,
+  correlationSpec, histogramSpec, importanceSpec, interactionRankSpec, observedPredictedSpec, partialDependenceSpec, pcaSpec,
+  renderChart, sensitivitySpec, surfaceSpec, zoneAreaSpec,
 } from './charts.js';
 import {
   METRIC_LABELS, MISSING, decimalsFor, formatBytes, formatCount, formatDuration, formatFraction, formatNumber,
   formatPercent, formatTime, formatWithUnit, isNum, unitOfField,
 } from './format.js';
-import type { CvModel, ReportData, ZonalRow } from './inputs.js';
-import { classPreview, continuousPreviews, type ClassPreview, type MapPreview, type PreviewOptions } from './maps.js';
+import type { ApplicabilityInput, CvModel, ReportData, SensitivityRow, ZonalRow } from './inputs.js';
+import { AOA_CLASSES, classPreview, continuousPreviews, type ClassPreview, type MapPreview, type PreviewOptions } from './maps.js';
 
 // ---------------------------------------------------------------- view types (what templates see)
 
@@ -50,7 +50,19 @@ export interface SectionViews {
   cvPredictions?: { id: string; title: string; figures: Figure[]; note: string };
   importance?: { id: string; title: string; figures: Figure[]; table: TableView; note: string };
   partialDependence?: { id: string; title: string; svg: string; note: string };
+  interactions?: {
+    id: string; title: string;
+    models: { name: string; ranking?: Figure; surfaces: Figure[]; table?: TableView }[];
+    note: string;
+  };
+  sensitivity?: { id: string; title: string; models: { name: string; figure: Figure; table: TableView; strataTable?: TableView }[]; note: string };
   maps?: { id: string; title: string; previews: MapPreview[]; note: string };
+  applicability?: {
+    id: string; title: string;
+    models: { name: string; di: MapPreview; aoa?: ClassPreview & { legend: { label: string; color: string; share: string }[] }; summary: string }[];
+    table: TableView;
+    note: string;
+  };
   zones?: { id: string; title: string; preview?: ClassPreview; areaSvg?: string; table: TableView; note: string };
   table4?: { id: string; title: string; tables: { input: string; table: TableView }[]; note: string };
   provenance?: { id: string; title: string; records: ProvenanceView[]; note: string };
@@ -77,7 +89,10 @@ export const SECTION_ORDER: { key: keyof SectionViews; id: string; title: string
   { key: 'cvPredictions', id: 'observed-predicted', title: 'Observed vs predicted (out of fold)' },
   { key: 'importance', id: 'fig-8', title: 'Fig. 8 · Relative importance of the covariates' },
   { key: 'partialDependence', id: 'partial-dependence', title: 'Partial dependence' },
+  { key: 'interactions', id: 'interactions', title: 'Interactions between covariates (Friedman\'s H)' },
+  { key: 'sensitivity', id: 'sensitivity', title: 'Sensitivity of the predictions to each covariate' },
   { key: 'maps', id: 'maps', title: 'Figs. 4–6 · Maps of SOCp: mean and uncertainty' },
+  { key: 'applicability', id: 'applicability', title: 'Area of applicability: where the models extrapolate' },
   { key: 'zones', id: 'zones', title: 'Uncertainty zones: SOCp level × uncertainty level' },
   { key: 'table4', id: 'table-4', title: 'Table 4 · SOC per land use' },
   { key: 'provenance', id: 'provenance', title: 'Provenance' },
@@ -333,6 +348,207 @@ async function zonesView(z: NonNullable<ReportData['zones']>, o: SectionOptions)
   };
 }
 
+/** How many of the strongest pairs the ranking chart shows. */
+const TOP_PAIRS = 10;
+
+function pairName(r: { predictor_1: string; predictor_2: string }): string {
+  return `${r.predictor_1} × ${r.predictor_2}`;
+}
+
+async function interactionsView(sets: NonNullable<ReportData['interactions']>, o: SectionOptions): Promise<SectionViews['interactions']> {
+  const unit = o.valueUnit ?? '';
+  const models: NonNullable<SectionViews['interactions']>['models'] = [];
+  let multi = false;
+  for (const s of sets) {
+    let ranking: Figure | undefined;
+    let table: TableView | undefined;
+    const rows = (s.rows ?? []).filter((r) => isNum(r.interaction_rms));
+    if (rows.length) {
+      multi ||= rows.some((r) => (r.models ?? 1) > 1);
+      const top = [...rows].sort((a, b) => b.interaction_rms - a.interaction_rms).slice(0, TOP_PAIRS);
+      const dh = 2;
+      ranking = {
+        name: s.name,
+        svg: await renderChart(interactionRankSpec(top.map((r) => ({
+          pair: pairName(r), rms: r.interaction_rms, sd: isNum(r.interaction_rms_models_sd) ? r.interaction_rms_models_sd : undefined,
+          hText: `H ${formatNumber(r.h, { decimals: dh })}`,
+        })), unit), `interaction strength of the strongest pairs, ${s.name}`),
+        caption: `The ${top.length} strongest of ${formatCount(rows.length)} pairs by interaction RMS; H (0–1) beside each bar.`,
+      };
+      const dr = decimalsFor(rows.map((r) => r.interaction_rms), 3);
+      const sdText = (v: number | undefined, d: number) => (isNum(v) && v > 0 ? ` ± ${formatNumber(v, { decimals: d })}` : '');
+      const byRms = [...s.rows!].sort((a, b) => (isNum(b.interaction_rms) ? b.interaction_rms : -1) - (isNum(a.interaction_rms) ? a.interaction_rms : -1));
+      table = {
+        head: [
+          { text: 'Pair' }, { text: 'H', num: true }, { text: 'H²', num: true },
+          { text: `Interaction RMS${unit ? ` (${unit})` : ''}`, num: true }, { text: `Joint PD RMS${unit ? ` (${unit})` : ''}`, num: true }, { text: 'Note' },
+        ],
+        rows: byRms.map((r) => ({
+          cells: [
+            { text: pairName(r), head: true },
+            numCell(formatNumber(r.h, { decimals: 3 }) + sdText(r.h_models_sd, 3)),
+            numCell(formatNumber(r.h2, { decimals: 3 })),
+            numCell(formatNumber(r.interaction_rms, { decimals: dr }) + sdText(r.interaction_rms_models_sd, dr)),
+            numCell(formatNumber(r.pd_rms, { decimals: dr })),
+            { text: r.note ?? '' },
+          ],
+        })),
+      };
+    }
+    const surfaces: Figure[] = [];
+    for (const sf of s.surfaces ?? []) {
+      if (!sf.mean.some(isNum)) continue;
+      const h = isNum(sf.h) ? sf.h : rows.find((r) => (r.predictor_1 === sf.variables[0] && r.predictor_2 === sf.variables[1]) || (r.predictor_1 === sf.variables[1] && r.predictor_2 === sf.variables[0]))?.h;
+      const v = sf.mean.filter(isNum);
+      const lo = v.reduce((a, b) => Math.min(a, b));
+      const hi = v.reduce((a, b) => Math.max(a, b));
+      const d = decimalsFor([lo, hi], 3);
+      surfaces.push({
+        name: `${sf.variables[0]} × ${sf.variables[1]}`,
+        svg: await renderChart(surfaceSpec(sf, unit), `2-D partial dependence of ${sf.variables[0]} and ${sf.variables[1]}, ${s.name}`),
+        caption: `${s.name}${isNum(h) ? `; H = ${formatNumber(h, { decimals: 3 })}` : ''}; partial dependence ${formatNumber(lo, { decimals: d })} to ${formatWithUnit(hi, unit, { decimals: d })} over a ${sf.grids[0].length} × ${sf.grids[1].length} grid.`,
+      });
+    }
+    if (ranking || surfaces.length) models.push({ name: s.name, ranking, surfaces, table });
+  }
+  if (models.length === 0) return undefined;
+  return {
+    ...titleOf('interactions'),
+    models,
+    note: 'Friedman\'s H-statistic (Friedman & Popescu 2008) of each pair of covariates, as R gbm\'s interact.gbm: the share of the variance of the pair\'s joint ' +
+      'partial dependence not explained by the sum of the two single ones (0 = none, 1 = only interaction), at the samples. Pairs are ranked by the interaction RMS, ' +
+      `the same quantity unnormalised, in prediction units${unit ? ` (${unit})` : ''}, so a large share of a tiny effect does not rank first` +
+      (multi ? '; ± one SD over the repeat models' : '') + '. Heat maps: the 2-D partial dependence of the strongest pairs, other covariates averaged out; ' +
+      'an interaction shows as colour bands that are not parallel to the axes. H below about 0.1 is usually noise of the fit.',
+  };
+}
+
+const DIRECTION_ORDER: Record<string, number> = { up: 0, down: 1, range: 2 };
+
+function directionLabel(r: SensitivityRow): string {
+  const d = isNum(r.delta) ? String(+r.delta.toPrecision(3)) : 'Δ';
+  if (r.direction === 'range') return 'Q05 → Q95';
+  const sign = r.direction === 'up' ? '+' : r.direction === 'down' ? '−' : `${r.direction} `;
+  if (r.method === 'percent') return `${sign}${d}\u00a0%`;
+  if (r.method === 'sd') return `${sign}${d}\u00a0SD`;
+  return `${sign}Δ`;
+}
+
+const stratumLabel = (s: string) => (s === 'all' ? 'All samples' : s);
+
+async function sensitivityView(sets: NonNullable<ReportData['sensitivity']>, o: SectionOptions): Promise<SectionViews['sensitivity']> {
+  const unit = o.valueUnit ?? '';
+  const models: NonNullable<SectionViews['sensitivity']>['models'] = [];
+  let modelSd = false;
+  let rowSd = false;
+  let method: string | undefined;
+  for (const s of sets) {
+    const rows = s.rows.filter((r) => isNum(r.abs_change_mean));
+    if (rows.length === 0) continue;
+    method ??= rows[0].method;
+    const strata = [...new Set(rows.map((r) => r.stratum))].sort((a, b) => STRATUM_ORDER(a).localeCompare(STRATUM_ORDER(b)));
+    const first = strata[0];
+    // predictors in the order of the first stratum (all samples): mean |change| over the directions
+    const score = new Map<string, number[]>();
+    for (const r of rows.filter((x) => x.stratum === first)) score.set(r.predictor, [...(score.get(r.predictor) ?? []), r.abs_change_mean]);
+    const order = [...score.entries()].sort((a, b) => b[1].reduce((x, y) => x + y, 0) / b[1].length - a[1].reduce((x, y) => x + y, 0) / a[1].length).map(([p]) => p);
+    for (const r of rows) if (!order.includes(r.predictor)) order.push(r.predictor);
+    const dirs = [...new Set(rows.map((r) => r.direction))].sort((a, b) => (DIRECTION_ORDER[a] ?? 9) - (DIRECTION_ORDER[b] ?? 9));
+    const labelOf = new Map(dirs.map((d) => [d, directionLabel(rows.find((r) => r.direction === d)!)]));
+    const many = rows.some((r) => (r.models ?? 1) > 1 && isNum(r.abs_change_mean_models_sd));
+    modelSd ||= many;
+    rowSd ||= !many && rows.some((r) => isNum(r.change_sd));
+    const sdOf = (r: SensitivityRow) => (many ? r.abs_change_mean_models_sd : r.change_sd);
+    const chartRows = rows.map((r) => ({ stratum: stratumLabel(r.stratum), predictor: r.predictor, direction: labelOf.get(r.direction)!, v: r.abs_change_mean, sd: isNum(sdOf(r)) ? sdOf(r) : undefined }));
+    const figure: Figure = {
+      name: s.name,
+      svg: await renderChart(sensitivitySpec(chartRows, order, strata.map(stratumLabel), dirs.map((d) => labelOf.get(d)!), unit), `sensitivity of the predictions, ${s.name}`),
+      caption: `Mean absolute change of the prediction when each covariate moves ${dirs.map((d) => labelOf.get(d)).join(' or ')}, ` +
+        `${many ? '± one SD over the repeat models' : '± the SD of the change over the samples'}${strata.length > 1 ? '; one panel per ecosystem' : ''}.`,
+    };
+    const d = decimalsFor(rows.map((r) => r.abs_change_mean), 3);
+    const tableFor = (sel: SensitivityRow[], withStratum: boolean): TableView => {
+      const sorted = [...sel].sort((a, b) => (withStratum ? STRATUM_ORDER(a.stratum).localeCompare(STRATUM_ORDER(b.stratum)) : 0) || order.indexOf(a.predictor) - order.indexOf(b.predictor) || (DIRECTION_ORDER[a.direction] ?? 9) - (DIRECTION_ORDER[b.direction] ?? 9));
+      return {
+        head: [
+          ...(withStratum ? [{ text: 'Ecosystem' }] : []), { text: 'Covariate' }, { text: 'Move' },
+          { text: `Mean change${unit ? ` (${unit})` : ''}`, num: true }, { text: 'SD of change', num: true },
+          { text: `Mean |change|${unit ? ` (${unit})` : ''}`, num: true }, { text: 'Elasticity (mean)', num: true }, { text: 'Elasticity (median)', num: true },
+          { text: 'Moved beyond training range', num: true },
+        ],
+        rows: sorted.map((r, i) => {
+          const newStratum = withStratum && (i === 0 || sorted[i - 1].stratum !== r.stratum);
+          const newPred = i === 0 || sorted[i - 1].predictor !== r.predictor || newStratum;
+          return {
+            groupStart: newStratum,
+            cells: [
+              ...(withStratum ? [{ text: newStratum ? stratumLabel(r.stratum) : '', head: true, cls: 'stratum' }] : []),
+              withStratum ? { text: newPred ? r.predictor : '' } : { text: newPred ? r.predictor : '', head: true },
+              { text: labelOf.get(r.direction) ?? r.direction },
+              numCell(formatNumber(r.change_mean, { decimals: d })),
+              numCell(formatNumber(r.change_sd, { decimals: d })),
+              numCell(formatNumber(r.abs_change_mean, { decimals: d }) + (many && isNum(r.abs_change_mean_models_sd) ? ` ± ${formatNumber(r.abs_change_mean_models_sd, { decimals: d })}` : '')),
+              numCell(formatNumber(r.elasticity_mean, { decimals: 2 })),
+              numCell(formatNumber(r.elasticity_median, { decimals: 2 })),
+              numCell(isNum(r.beyond_training_share) ? formatFraction(r.beyond_training_share, 0) : MISSING),
+            ],
+          };
+        }),
+      };
+    };
+    const rest = rows.filter((r) => r.stratum !== first);
+    models.push({ name: s.name, figure, table: tableFor(rows.filter((r) => r.stratum === first), false), strataTable: rest.length ? tableFor(rest, true) : undefined });
+  }
+  if (models.length === 0) return undefined;
+  const how = method === 'percent' ? 'by ± DELTA %' : method === 'range' ? 'from its 5 % to its 95 % quantile' : method === 'sd' ? 'by ± DELTA standard deviations (over the samples)' : 'up and down';
+  return {
+    ...titleOf('sensitivity'),
+    models,
+    note: `One at a time, each covariate is moved ${how} at every sample, the other covariates kept at their observed values, and the prediction is made again ` +
+      `(brt:sensitivity). Bars: mean absolute change of the prediction; whiskers: ${[modelSd && 'one SD over the repeat models', rowSd && 'one SD of the change over the samples'].filter(Boolean).join(' or ') || 'none'}. ` +
+      'Elasticity = (Δŷ/ŷ)/(Δx/x), the relative change of the prediction per relative change of the covariate (unstable where x or ŷ is near 0). ' +
+      'A tree model is flat beyond its training range, so moves there understate the effect.',
+  };
+}
+
+async function applicabilityView(list: ApplicabilityInput[], o: SectionOptions): Promise<SectionViews['applicability']> {
+  const di = await continuousPreviews(list.map((a) => ({
+    path: a.path, name: `${a.name}: dissimilarity index`, kind: 'di' as const, units: '', include: isNum(a.threshold) ? [0, 1.2 * a.threshold] : [0],
+    marks: isNum(a.threshold) ? [{ value: a.threshold, label: 'threshold' }] : undefined,
+  })), o);
+  const models: NonNullable<SectionViews['applicability']>['models'] = [];
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    let aoa: NonNullable<SectionViews['applicability']>['models'][number]['aoa'];
+    if (a.aoaPath) {
+      const p = await classPreview(a.aoaPath, `${a.name}: area of applicability`, AOA_CLASSES, o);
+      const share = (c: number) => (isNum(a.shareInside) ? formatFraction(c === 1 ? a.shareInside : 1 - a.shareInside) : '');
+      aoa = { ...p, legend: p.classes.map((c) => ({ label: c.label, color: c.color, share: share(c.class) })) };
+    }
+    const parts = [];
+    if (isNum(a.threshold)) parts.push(`DI threshold ${formatNumber(a.threshold, { sig: 3 })}`);
+    if (isNum(a.shareInside)) parts.push(`${formatFraction(a.shareInside)} of the mapped area inside the area of applicability${isNum(a.areaInsideKm2) ? ` (${formatWithUnit(a.areaInsideKm2, 'km²', { decimals: 0 })} of ${formatWithUnit(a.areaKm2, 'km²', { decimals: 0 })})` : ''}`);
+    models.push({ name: a.name, di: di[i], aoa, summary: parts.join('; ') + (parts.length ? '.' : '') });
+  }
+  const table: TableView = {
+    head: [{ text: 'Model' }, { text: 'DI threshold', num: true }, { text: 'Area inside (km²)', num: true }, { text: 'Mapped area (km²)', num: true }, { text: 'Share inside', num: true }],
+    rows: list.map((a) => ({
+      cells: [
+        { text: a.name, head: true }, numCell(formatNumber(a.threshold, { sig: 3 })),
+        numCell(formatNumber(a.areaInsideKm2, { decimals: 0 })), numCell(formatNumber(a.areaKm2, { decimals: 0 })), numCell(formatFraction(a.shareInside)),
+      ],
+    })),
+  };
+  return {
+    ...titleOf('applicability'),
+    models, table,
+    note: 'Dissimilarity index (DI, dimensionless; Meyer & Pebesma 2021, as R CAST::aoa, from maps:applicability): the distance of each pixel to the nearest ' +
+      'training sample in the standardised covariate space weighted by relative importance, divided by the mean distance between training samples. ' +
+      'The threshold (black tick on the colour bar) is the upper whisker of the cross-validated DI of the training samples; pixels above it lie outside the ' +
+      'area of applicability, where predictions are extrapolations and the maps above should be read with care. Shares are area-weighted.',
+  };
+}
+
 function table4View(rows: ZonalRow[]): SectionViews['table4'] {
   const inputs = [...new Set(rows.map((r) => r.input))];
   const tables = inputs.map((input) => {
@@ -414,6 +630,8 @@ export async function buildSections(data: ReportData, o: SectionOptions = {}): P
   step();
   if (data.importance?.length) v.importance = await importanceView(data.importance);
   if (data.partialDependence?.length) v.partialDependence = await pdView(data.partialDependence, o);
+  if (data.interactions?.length) v.interactions = await interactionsView(data.interactions, o);
+  if (data.sensitivity?.length) v.sensitivity = await sensitivityView(data.sensitivity, o);
   step();
   if (data.maps?.length) {
     v.maps = {
@@ -422,6 +640,8 @@ export async function buildSections(data: ReportData, o: SectionOptions = {}): P
       note: 'Mean and standard deviation of the predictions of the repeat models. Maps of one kind share one colour scale.',
     };
   }
+  step();
+  if (data.applicability?.length) v.applicability = await applicabilityView(data.applicability, o);
   step();
   if (data.zones && (data.zones.path || data.zones.classes?.length)) v.zones = await zonesView(data.zones, o);
   if (data.table4?.length) v.table4 = table4View(data.table4);
@@ -448,6 +668,10 @@ export function keyResults(data: ReportData, o: SectionOptions = {}): { label: s
     if (isNum(all('r'))) parts.push(`r ${formatNumber(all('r'), { decimals: 3 })}`);
     if (isNum(all('rmse'))) parts.push(`RMSE ${formatWithUnit(all('rmse'), unit, { sig: 3 })}`);
     if (parts.length) out.push({ label: `${m.name}: cross-validation (mean)`, value: parts.join(', ') });
+  }
+  for (const a of data.applicability ?? []) {
+    if (!isNum(a.shareInside)) continue;
+    out.push({ label: `${a.name}: area of applicability`, value: `${formatFraction(a.shareInside)} of the mapped area${isNum(a.threshold) ? ` (DI ≤ ${formatNumber(a.threshold, { sig: 3 })})` : ''}` });
   }
   const hot = data.zones?.classes?.find((c) => c.class === 7);
   if (hot && isNum(hot.area_km2)) out.push({ label: 'Priority hotspots (High SOCp – Low uncertainty)', value: formatWithUnit(hot.area_km2, 'km²', { decimals: 0 }) + (isNum(hot.area_pct) ? ` (${formatPercent(hot.area_pct)})` : '') });

@@ -273,6 +273,12 @@ function reportParams(out: string, models: string[], report: string, p: Record<s
     [f('maps', 'socp_ensemble_weighted.tif'), 'Ensemble, R²-weighted'],
     [f('maps', 'socp_ensemble_sd.tif'), 'Ensemble SD'],
   ].filter(([x]) => exists(x)) as [string, string][];
+  // interpretation and applicability of the final models: only the files that exist
+  const interactions = models.filter((m) => exists(f('interpretation', `${m}_interactions.csv`)));
+  const surfaces = interactions.every((m) => exists(f('interpretation', `${m}_surfaces.json`))) ? interactions : [];
+  const sensitivity = models.filter((m) => exists(f('interpretation', `${m}_sensitivity.csv`)));
+  const applicability = models.filter((m) => exists(f('maps', `di_${m}.tif`)));
+  const some = <T>(list: T[]) => (list.length ? list : undefined);
   return {
     TITLE: 'Soil organic carbon sequestration potential',
     SUBTITLE: `${models.map(title).join(' and ')} saturation models; ${p.FOLDS}-fold cross-validation × ${p.REPEATS} repeats; seed ${p.SEED}`,
@@ -287,8 +293,15 @@ function reportParams(out: string, models: string[], report: string, p: Record<s
     IMPORTANCE_NAMES: importance.map((x) => x.replace(/\.csv$/, '').split('_').map(title).join(' – ')),
     PARTIAL_DEPENDENCE: models.map((m) => f('partial-dependence', `${m}.json`)),
     PD_NAMES: models.map(title),
+    INTERACTIONS: some(interactions.map((m) => f('interpretation', `${m}_interactions.csv`))),
+    INTERACTION_SURFACES: some(surfaces.map((m) => f('interpretation', `${m}_surfaces.json`))),
+    INTERACTIONS_NAMES: some(interactions.map(title)),
+    SENSITIVITY: some(sensitivity.map((m) => f('interpretation', `${m}_sensitivity.csv`))),
+    SENSITIVITY_NAMES: some(sensitivity.map(title)),
     MAPS: maps.map(([x]) => x),
     MAP_NAMES: maps.map(([, n]) => n),
+    APPLICABILITY: some(applicability.map((m) => f('maps', `di_${m}.tif`))),
+    APPLICABILITY_NAMES: some(applicability.map(title)),
     ZONES: f('maps', 'zones.tif'),
     ZONES_TABLE: f('maps', 'zones.csv'),
     TABLE4: f('tables', 'table4.csv'),

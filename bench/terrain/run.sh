@@ -36,7 +36,7 @@ for i in $(seq "$runs"); do
   measure "gdaldem slope (Horn)"          gdaldem slope -q -compute_edges "$dem" "$work/gdal_slope.tif"
   # the same GeoTIFF layout as socp writes (tiled 256, DEFLATE, floating-point predictor)
   measure "gdaldem slope, socp's GTiff opts" gdaldem slope -q -compute_edges -co TILED=YES -co BLOCKXSIZE=256 \
-    -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co PREDICTOR=3 "$dem" "$work/gdal_slope_deflate.tif"
+    -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co ZLEVEL=1 -co PREDICTOR=3 "$dem" "$work/gdal_slope_deflate.tif"
   measure "socp terrain:slope (Horn)"     "${socp[@]}" terrain:slope --INPUT="$dem" --OUTPUT="$work/socp_slope.tif" -q
   measure "SAGA ta_morphometry 0 (ZT)"    saga_cmd -f=q ta_morphometry 0 -ELEVATION="$dem" -METHOD=6 \
     -SLOPE="$work/s.sdat" -ASPECT="$work/a.sdat" -C_LONG="$work/cl.sdat" -C_CROS="$work/cc.sdat"

@@ -15,10 +15,13 @@ import { buildDemoOutputs } from './report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ALL_SECTIONS = ['table-1', 'table-2', 'fig-2', 'table-3', 'fig-3', 'observed-predicted', 'fig-8', 'partial-dependence', 'maps', 'zones', 'table-4', 'provenance'];
+const ALL_SECTIONS = [
+  'table-1', 'table-2', 'fig-2', 'table-3', 'fig-3', 'observed-predicted', 'fig-8', 'partial-dependence', 'interactions', 'sensitivity',
+  'maps', 'applicability', 'zones', 'table-4', 'provenance',
+];
 /** Sections drawn as charts (inline SVG), and those with map images. */
-const CHART_SECTIONS = ['table-2', 'fig-2', 'fig-3', 'observed-predicted', 'fig-8', 'partial-dependence', 'maps', 'zones'];
-const MAP_SECTIONS = ['maps', 'zones'];
+const CHART_SECTIONS = ['table-2', 'fig-2', 'fig-3', 'observed-predicted', 'fig-8', 'partial-dependence', 'interactions', 'sensitivity', 'maps', 'applicability', 'zones'];
+const MAP_SECTIONS = ['maps', 'applicability', 'zones'];
 
 let dir: string;
 let report: string;
@@ -160,6 +163,19 @@ describe('report:html in Chromium', () => {
         expect(imgs.length).toBeGreaterThan(0);
         for (const i of imgs) expect(i).toEqual({ ok: true, src: 'data:image/png;base64,' });
       }
+      // interactions: a ranking per model, and the 2-D partial dependence of the TOP 3 pairs as 20 × 20 rect heat maps
+      await expect(page.locator('section#interactions figure.ranking').count()).resolves.toBe(2);
+      const heat = await page.$$eval('section#interactions .surfaces svg.chart', (svgs) => svgs.map((s) => s.querySelectorAll('.mark-rect.role-mark path').length));
+      expect(heat).toEqual([400, 400, 400, 400, 400, 400]);
+      // sensitivity: bars for +Δ and −Δ of 10 covariates in each panel (all samples and each land use), per model
+      const bars = await page.$$eval('section#sensitivity svg.chart', (svgs) => svgs.map((s) => s.querySelectorAll('.mark-rect.role-mark path').length));
+      expect(bars.length).toBe(2);
+      for (const n of bars) expect(n, 'sensitivity bars').toBeGreaterThanOrEqual(40);
+      await expect(page.locator('section#sensitivity').innerText()).resolves.toMatch(/Elasticity \(mean\)/);
+      // applicability: the DI map and the mask of each model, the threshold on the colour bar, the share inside
+      expect(await page.locator('section#applicability .map img').count()).toBe(4);
+      expect(await page.locator('section#applicability svg.chart text', { hasText: 'threshold' }).count()).toBe(2);
+      await expect(page.locator('section#applicability').innerText()).resolves.toMatch(/DI threshold [\d.]+; [\d.]+\s%\sof the mapped area inside/);
       expect(await page.locator('section#maps figure').count()).toBe(5);
       expect(await page.locator('section#maps .scalebar').count()).toBe(5);
       expect(await page.locator('section#table-4 tr.total').count()).toBe(3);

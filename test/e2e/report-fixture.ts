@@ -3,8 +3,9 @@
 // folder: stats:describe and stats:correlation on samples/oxford; soil:potential on the northeast
 // demo samples, their covariates read from samples/northeast/covariates.tif, brt:cv of the Hassink
 // and Elustondo SOCp (small settings), brt:importance, brt:partial-dependence, brt:predict over the
-// covariate stack (mean and SD maps), maps:ensemble, maps:uncertainty-zones, maps:zonal-summary
-// and stats:pca. Needs `npm run build` (brt workers run from dist/).
+// covariate stack (mean and SD maps), brt:interactions (with surfaces), brt:sensitivity (per land
+// use), maps:applicability (DI and mask), maps:ensemble, maps:uncertainty-zones,
+// maps:zonal-summary and stats:pca. Needs `npm run build` (brt workers run from dist/).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,6 +69,13 @@ export async function buildDemoOutputs(dir: string, opts: { threads?: number } =
     await run('brt:importance', { MODEL: f(`${m}.brtset`), OUTPUT: f(`importance_${m}.csv`) }, o);
     await run('brt:partial-dependence', { MODEL: f(`${m}.brtset`), GRID_POINTS: 40, OUTPUT: f(`pd_${m}.json`) }, o);
     await run('brt:predict', { MODEL: f(`${m}.brtset`), INPUT: path.join(repoRoot, 'samples/northeast/covariates.tif'), OUTPUT: f(`${m}_mean.tif`), OUTPUT_SD: f(`${m}_sd.tif`) }, o);
+    // interpretation of the repeat models (mean ± SD over them) and their area of applicability
+    await run('brt:interactions', { MODEL: f(`${m}.brtset`), INPUT: train, RANK_BY: 'interaction_rms', TOP: 3, GRID_POINTS: 20, OUTPUT: f(`${m}_interactions.csv`), OUTPUT_SURFACES: f(`${m}_surfaces.json`) }, o);
+    await run('brt:sensitivity', { MODEL: f(`${m}.brtset`), INPUT: train, STRATUM_FIELD: 'landuse', OUTPUT: f(`${m}_sensitivity.csv`) }, o);
+    await run('maps:applicability', {
+      MODEL: f(`${m}.brtset`), TRAINING: train, STACK: path.join(repoRoot, 'samples/northeast/covariates.tif'), FOLDS: 5, SEED: 1,
+      OUTPUT: f(`di_${m}.tif`), OUTPUT_AOA: f(`aoa_${m}.tif`),
+    }, o);
   }
   await run('maps:ensemble', { INPUTS: [f('hassink_mean.tif'), f('elustondo_mean.tif')], OUTPUT: f('ensemble_mean.tif') }, o);
   await run('maps:ensemble', { INPUTS: [f('hassink_sd.tif'), f('elustondo_sd.tif')], OUTPUT: f('ensemble_sd.tif') }, o);
@@ -97,6 +105,13 @@ export async function buildDemoOutputs(dir: string, opts: { threads?: number } =
     PD_NAMES: 'Hassink,Elustondo',
     MAPS: [f('hassink_mean.tif'), f('hassink_sd.tif'), f('elustondo_mean.tif'), f('elustondo_sd.tif'), f('ensemble_mean.tif')],
     MAP_NAMES: 'Hassink mean,Hassink SD,Elustondo mean,Elustondo SD,Ensemble mean',
+    INTERACTIONS: [f('hassink_interactions.csv'), f('elustondo_interactions.csv')],
+    INTERACTION_SURFACES: [f('hassink_surfaces.json'), f('elustondo_surfaces.json')],
+    INTERACTIONS_NAMES: 'Hassink,Elustondo',
+    SENSITIVITY: [f('hassink_sensitivity.csv'), f('elustondo_sensitivity.csv')],
+    SENSITIVITY_NAMES: 'Hassink,Elustondo',
+    APPLICABILITY: [f('di_hassink.tif'), f('di_elustondo.tif')],
+    APPLICABILITY_NAMES: 'Hassink,Elustondo',
     ZONES: f('zones.tif'),
     ZONES_TABLE: f('zones.csv'),
     TABLE4: f('table4.csv'),

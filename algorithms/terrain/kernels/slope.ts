@@ -121,6 +121,22 @@ export function slopeAspect(grid: Grid, options: SlopeAspectOptions = {}): Slope
         continue;
       }
       const border = r === 0 || r === H - 1 || c === 0 || c === W - 1;
+      if (!border && horn && !aspect) {
+        // fast path for the common case (interior cell, Horn slope only, no missing neighbour):
+        // the same float32-emulated sums as below, without the window array
+        const up = i - W, dn = i + W;
+        const z0 = z[up - 1]!, z1 = z[up]!, z2 = z[up + 1]!, z3 = z[i - 1]!, z5 = z[i + 1]!, z6 = z[dn - 1]!, z7 = z[dn]!, z8 = z[dn + 1]!;
+        if (z0 === z0 && z1 === z1 && z2 === z2 && z3 === z3 && z5 === z5 && z6 === z6 && z7 === z7 && z8 === z8) {
+          const we = fr(fr(fr(fr(z0 + z3) + z3) + z6) - fr(fr(fr(z2 + z5) + z5) + z8));
+          const sn = fr(fr(fr(fr(z6 + z7) + z7) + z8) - fr(fr(fr(z0 + z1) + z1) + z2));
+          const gx = we / ewres;
+          const gy = sn / nsres;
+          const t = Math.sqrt(gx * gx + gy * gy) / 8;
+          slope[i] = unitCode === 0 ? Math.atan(t) * RAD2DEG : unitCode === 1 ? 100 * t : Math.atan(t);
+          if (we === 0 && sn === 0) flatCount++;
+          continue;
+        }
+      }
       if (!border) {
         const up = i - W, dn = i + W;
         w[0] = z[up - 1]!; w[1] = z[up]!; w[2] = z[up + 1]!;
