@@ -73,6 +73,24 @@ describe('socp CLI', () => {
     expect(listDir(dir)).toEqual(['s.csv']);
   });
 
+  it('SIGTERM / Ctrl-C cancel a long run: exit 130, nothing left behind', async () => {
+    const dir = tempDir();
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 200; i++) lines.push(`${i % 17},${(i * 7) % 13},${i}`);
+    const input = writeFile(dir, 'd.csv', lines.join('\n'));
+    const { spawn } = await import('node:child_process');
+    const { cliPath } = await import('../helpers.js');
+    const child = spawn(process.execPath, [cliPath, 'run', 'brt:cv', `--INPUT=${input}`, '--TARGET=y', '--PREDICTORS=a,b', '--REPEATS=1000', `--OUTPUT_SUMMARY=${path.join(dir, 's.csv')}`, '--OUTPUT_MODELS=' + path.join(dir, 'm.brtset')]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/cancelling and removing partial outputs/);
+    expect(listDir(dir)).toEqual(['d.csv']);
+  });
+
   it('usage errors exit 2: unknown algorithm, unknown parameter, missing value', () => {
     const a = socp(['run', 'soil:potentail']);
     expect(a.code).toBe(2);

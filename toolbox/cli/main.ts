@@ -6,12 +6,14 @@ import { main } from './cli.js';
 
 const ac = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
+const stop = (signal: string) => {
   if (interrupted) process.exit(130);
   interrupted = true;
-  process.stderr.write('\nInterrupted: cancelling and removing partial outputs… (Ctrl-C again to quit at once)\n');
+  process.stderr.write(`\n${signal}: cancelling and removing partial outputs… (again to quit at once)\n`);
   ac.abort();
-});
+};
+process.on('SIGINT', () => stop('Interrupted'));
+process.on('SIGTERM', () => stop('Terminated'));
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
