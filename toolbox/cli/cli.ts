@@ -152,7 +152,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   let code = EXIT_OK;
   program
     .name('socp')
-    .description('Soil organic carbon sequestration potential toolbox: saturation models, gbm-exact boosted regression trees,\nterrain covariates, uncertainty maps and reports. Algorithms run the same from here, QGIS and HTTP.')
+    .description('Soil organic carbon sequestration potential toolbox: saturation models, gbm-exact boosted regression trees, terrain covariates, uncertainty maps and reports. Algorithms run the same from here, QGIS and HTTP.')
     .version(socpVersion)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
