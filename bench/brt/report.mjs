@@ -16,6 +16,16 @@ const pr = (a, b, key) => med(rec[a].map((r, i) => rec[b][i][key] / r[key]));
 const f = (x, d = 2) => x.toFixed(d);
 const evals = (ms) => (rows * 1600) / ms / 1e3;
 const ml = readFileSync(mlFile, 'utf8').trim();
+const cores = os.cpus().length;
+const cvRow = (label, name) => {
+  if (!rec[label]) return '';
+  const r = rec[label][0];
+  return `| CV protocol, ${name}: ${r.ms} fits via \`socp run brt:cv\` (10-fold × ${r.ms / 10}, ${cores} threads), whole process | wall ${f(r.wall, 1)} s, CPU ${f(r.cpu, 1)} s (${f((1000 * r.cpu) / r.ms, 1)} ms CPU per fit) | – | – |\n`;
+};
+const cvRows = cvRow('cv_hassink', 'Hassink settings') + cvRow('cv_elustondo', 'Elustondo settings (1850 trees, depth 8, bag 0.6)');
+const cvTotal = rec.cv_hassink && rec.cv_elustondo
+  ? `\nThe whole CV protocol (both settings, ${rec.cv_hassink[0].ms + rec.cv_elustondo[0].ms} fits) took ${f(rec.cv_hassink[0].wall + rec.cv_elustondo[0].wall, 1)} s wall and ${f(rec.cv_hassink[0].cpu + rec.cv_elustondo[0].cpu, 1)} s CPU (load average at the end of the run: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}).\n`
+  : '';
 const date = new Date().toISOString().slice(0, 10);
 const body = `<!-- BRT:start (written by bench/brt/run.sh; edit the script, not this section) -->
 ## BRT
@@ -32,7 +42,7 @@ quote ratios, not absolute times. Regenerate with \`bash bench/brt/run.sh\`.
 | fit, whole process CPU (start-up and data included) | ${f(m('socp_fit', 'cpu'))} s | ${f(m('r_fit', 'cpu'))} s | ${f(pr('socp_fit', 'r_fit', 'cpu'))} |
 | predict ${rows.toExponential(0)} rows × 1600 trees, CPU of predict alone | ${f(m('socp_pred', 'ms') / 1000)} s (${f(evals(m('socp_pred', 'ms')), 1)} M tree evaluations/s) | ${f(m('r_pred', 'ms') / 1000)} s (${f(evals(m('r_pred', 'ms')), 1)} M/s) | ${f(pr('socp_pred', 'r_pred', 'ms'))} |
 | predict, whole process CPU (includes one fit and building the rows) | ${f(m('socp_pred', 'cpu'))} s | ${f(m('r_pred', 'cpu'))} s | ${f(pr('socp_pred', 'r_pred', 'cpu'))} |
-
+${cvRows}${cvTotal}
 ml-cart 2.1.1 (\`bench/brt/ml-cart.mjs\`, same data): ${ml.replace(/^ml-cart /, '')}.
 
 Both engines give bit-identical trees, fitted values and predictions (\`test/unit/brt/parity.test.ts\`).

@@ -2,24 +2,32 @@
 # BRT benchmark: socp's boosting engine vs R gbm 2.1.8, side by side, on this machine.
 #   1. one fit with the paper's Hassink settings (293 rows x 10 predictors, 1600 trees, depth 9,
 #      shrinkage 0.0025, n.minobsinnode 10, bag.fraction 0.65);
-#   2. prediction of 1e6 rows x 1600 trees.
+#   2. prediction of 1e6 rows x 1600 trees;
+#   3. the study's cross-validation protocol through the CLI (`socp run brt:cv`, 10-fold x 100
+#      repeats on the same 293 x 10 table, worker threads on all cores), once with the Hassink and
+#      once with the Elustondo settings (1850 trees, depth 8, bag 0.6): 2 x 1000 fits, whole
+#      process wall and CPU time from /usr/bin/time -v (socp only: R has no such protocol).
 # Each is timed inside the process (CPU time of the fit / the predict call alone) and as a whole
 # process (/usr/bin/time: start-up, data and set-up included). Runs alternate socp / R so that
 # drift of a shared machine hits both. The medians and ratios go into bench/README.md, section
 # "BRT" (between the BRT markers). Run by hand from the repository root:
-#     bash bench/brt/run.sh            # RUNS=5 PRED_RUNS=3 ROWS=1000000 by default
+#     bash bench/brt/run.sh            # RUNS=5 PRED_RUNS=3 ROWS=1000000 CV_REPEATS=100 by default
 # Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
 PRED_RUNS=${PRED_RUNS:-3}
 ROWS=${ROWS:-1000000}
+CV_REPEATS=${CV_REPEATS:-100}
+CV_FOLDS=${CV_FOLDS:-10}
 WORK=${WORK:-/tmp/socp-brt-bench}
 export SOCP_BRT_ENGINE=${SOCP_BRT_ENGINE:-$WORK/engine}
 mkdir -p "$WORK"
 echo "compiling the engine into $SOCP_BRT_ENGINE" >&2
 npx tsc algorithms/brt/engine/*.ts --outDir "$SOCP_BRT_ENGINE" --module nodenext --target es2022 \
   --moduleResolution nodenext --strict --types node --skipLibCheck
+echo "building the toolbox (dist/) for the CLI" >&2
+npx tsc -p tsconfig.json
 node bench/brt/make-data.mjs "$WORK" >&2
 LOG="$WORK/log.txt"
 : > "$LOG"
@@ -43,6 +51,22 @@ for i in $(seq "$PRED_RUNS"); do
   timed socp_pred node bench/brt/predict.mjs "$WORK" "$ROWS"
   timed r_pred Rscript bench/brt/predict.R "$WORK" "$ROWS"
 done
+# CV protocol: "<label> <fits> <whole-process cpu s> <wall s>"
+PREDICTORS=$(head -1 "$WORK/train.csv" | sed 's/,y$//')
+cv() {
+  local label=$1; shift
+  local tfile="$WORK/cv-time.txt"
+  /usr/bin/time -v -o "$tfile" node dist/toolbox/cli/main.js run brt:cv --INPUT="$WORK/train.csv" --TARGET=y \
+    --PREDICTORS="$PREDICTORS" --FOLDS="$CV_FOLDS" --REPEATS="$CV_REPEATS" --OUTPUT_SUMMARY="$WORK/$label.csv" -q "$@" >&2
+  local u s e
+  u=$(sed -n 's/.*User time (seconds): //p' "$tfile")
+  s=$(sed -n 's/.*System time (seconds): //p' "$tfile")
+  e=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tfile" | awk -F: '{ t = 0; for (i = 1; i <= NF; i++) t = t * 60 + $i; print t }')
+  echo "$label $((CV_FOLDS * CV_REPEATS)) $(echo "$u + $s" | bc -l) $e" >> "$LOG"
+  echo "$label: $((CV_FOLDS * CV_REPEATS)) fits, cpu $(echo "$u + $s" | bc -l) s, wall $e s" >&2
+}
+cv cv_hassink
+cv cv_elustondo --N_TREES=1850 --INTERACTION_DEPTH=8 --BAG_FRACTION=0.6
 node bench/brt/ml-cart.mjs "$WORK" 10 > "$WORK/mlcart.txt"
 cat "$WORK/mlcart.txt" >&2
 node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md

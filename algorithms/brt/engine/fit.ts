@@ -99,6 +99,7 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
   const nBag = Math.floor(bagFraction * n);
   const grower = new TreeGrower(X, order, interactionDepth, nMinObsInNode);
   grower.unitWeights = w.every((v) => v === 1);
+  grower.treeBufReserve = nTrees;
   const rng = new RMersenneTwister(seed);
   const F = new Float64Array(n).fill(initF);
   const z = new Float64Array(n);
@@ -106,39 +107,27 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
   const trees: GbmTree[] = new Array(nTrees);
   const trainError = new Float64Array(nTrees);
 
+  // residuals of the first tree; later ones come out of the deviance loop below
+  for (let i = 0; i < n; i++) z[i] = y[i]! - F[i]!;
   for (let t = 0; t < nTrees; t++) {
     if (signal?.aborted) throw abortError();
     // bagging: Knuth's selection sampling, one unif_rand() per training row
+    // (gbm's test u·(n − i) < nBag − bagged; the right side is a whole number k, so it equals
+    // floor(u·(n − i)) < k, evaluated without a branch: the sign bit of floor(u·(n − i)) − k)
     let bagged = 0;
     for (let i = 0; i < n; i++) {
-      if (rng.unifRand() * (n - i) < nBag - bagged) {
-        inBag[i] = 1;
-        bagged++;
-      } else {
-        inBag[i] = 0;
-      }
+      const take = (((rng.unifRand() * (n - i)) | 0) - (nBag - bagged)) >>> 31;
+      inBag[i] = take;
+      bagged += take;
     }
-    for (let i = 0; i < n; i++) z[i] = y[i]! - F[i]!;
-    const tree = grower.grow(z, w, inBag, nBag, shrinkage);
-    trees[t] = tree;
-    // F += shrinkage * leaf value, for every training row
+    trees[t] = grower.grow(z, w, inBag, nBag, shrinkage);
+    // F += shrinkage * leaf value, for every training row (the grower knows each row's leaf)
+    grower.addLeafValues(F);
     let dl = 0;
     let dw = 0;
-    const sv = tree.splitVar;
-    const code = tree.splitCodePred;
     for (let i = 0; i < n; i++) {
-      let node = 0;
-      let v = sv[0]!;
-      while (v >= 0) {
-        const x = X[v]![i]!;
-        if (x < code[node]!) node = tree.left[node]!;
-        else if (x >= code[node]!) node = tree.right[node]!;
-        else node = tree.missing[node]!;
-        v = sv[node]!;
-      }
-      const f = F[i]! + code[node]!;
-      F[i] = f;
-      const r = y[i]! - f;
+      const r = y[i]! - F[i]!;
+      z[i] = r;
       dl += w[i]! * r * r;
       dw += w[i]!;
     }

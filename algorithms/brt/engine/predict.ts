@@ -35,6 +35,126 @@ export interface CompiledForest {
   kids: Int32Array;
   /** Per node: leaf value, already shrunk (0 for a split). */
   value: Float64Array;
+  /** Leaf-bitmask tables (see QsTables); absent when a tree has more than 32 leaves. */
+  qs?: QsTables;
+}
+
+/**
+ * The forest for bitmask evaluation (QuickScorer, Lucchese et al., SIGIR 2015, extended to
+ * gbm's three-way splits). A tree's leaves are numbered in pre-order (left subtree, right
+ * subtree, missing subtree), bit j of a 32-bit mask standing for leaf j. A row starts with all
+ * leaves alive in every tree; a split it does not take to the left kills leaves: x >= thr kills
+ * the left subtree's leaves, a missing x the left and right subtrees' leaves. The row's leaf is
+ * then the lowest alive bit (every leaf before it in pre-order lies in a subtree the row's path
+ * left at some split, so it was killed; the path's own leaf never is). The splits are grouped
+ * by variable and sorted by threshold, so a row visits, per variable, exactly the splits with
+ * thr <= x (a run from the start) — no data-dependent branch per split, no pointer chasing.
+ * The leaf values are then added in tree order, so the sums are the same doubles as the walk.
+ */
+export interface QsTables {
+  /** Per predictor v: its splits are [featStart[v], featStart[v + 1] − 1), then a sentinel. */
+  featStart: Int32Array;
+  /** Per split (sorted by predictor, then threshold): threshold. */
+  thr: Float64Array;
+  /** Per split: its tree. */
+  tree: Int32Array;
+  /** Per split: mask of the leaves that stay alive when x >= thr. */
+  maskRight: Int32Array;
+  /** Per split: mask of the leaves that stay alive when x is missing. */
+  maskMiss: Int32Array;
+  /** Per tree: index of its leaf 0 in leafValue. */
+  leafStart: Int32Array;
+  /** Leaf values (already shrunk), tree by tree, in pre-order. */
+  leafValue: Float64Array;
+}
+
+/** Builds the QsTables of the first `k` trees, or undefined when they do not fit 32-bit masks. */
+function buildQs(model: GbmModel, k: number, p: number): QsTables | undefined {
+  let nSplits = 0;
+  let nLeaves = 0;
+  for (let t = 0; t < k; t++) {
+    const tr = model.trees[t]!;
+    let leaves = 0;
+    for (let i = 0; i < tr.splitVar.length; i++) {
+      if (tr.splitVar[i]! < 0) leaves++;
+      else if (tr.splitCodePred[i]! !== tr.splitCodePred[i]!) return undefined; // NaN threshold
+    }
+    if (leaves > 32) return undefined;
+    nLeaves += leaves;
+    nSplits += tr.splitVar.length - leaves;
+  }
+  const leafStart = new Int32Array(k);
+  const leafValue = new Float64Array(nLeaves);
+  // splits in tree order first, then sorted by (variable, threshold)
+  const sVar = new Int32Array(nSplits);
+  const sThr = new Float64Array(nSplits);
+  const sTree = new Int32Array(nSplits);
+  const sRight = new Int32Array(nSplits);
+  const sMiss = new Int32Array(nSplits);
+  let ns = 0;
+  let nl = 0;
+  for (let t = 0; t < k; t++) {
+    const tr = model.trees[t]!;
+    const m = tr.splitVar.length;
+    leafStart[t] = nl;
+    // leaf numbers in pre-order, and per node the range [lo, hi) of leaf numbers below it
+    const lo = new Int32Array(m);
+    const hi = new Int32Array(m);
+    let leaf = 0;
+    for (let i = 0; i < m; i++) {
+      if (tr.splitVar[i]! < 0) {
+        lo[i] = leaf;
+        hi[i] = leaf + 1;
+        leafValue[nl + leaf] = tr.splitCodePred[i]!;
+        leaf++;
+      }
+    }
+    // pre-order: children have larger indices, so a reverse pass sees them first
+    for (let i = m - 1; i >= 0; i--) {
+      if (tr.splitVar[i]! >= 0) {
+        lo[i] = lo[tr.left[i]!]!;
+        hi[i] = hi[tr.missing[i]!]!;
+      }
+    }
+    const bits = (a: number, b: number): number => (b - a >= 32 ? -1 : ((1 << (b - a)) - 1) << a);
+    for (let i = 0; i < m; i++) {
+      if (tr.splitVar[i]! < 0) continue;
+      const L = tr.left[i]!;
+      const R = tr.right[i]!;
+      sVar[ns] = tr.splitVar[i]!;
+      sThr[ns] = tr.splitCodePred[i]!;
+      sTree[ns] = t;
+      sRight[ns] = ~bits(lo[L]!, hi[L]!);
+      sMiss[ns] = ~(bits(lo[L]!, hi[L]!) | bits(lo[R]!, hi[R]!));
+      ns++;
+    }
+    nl += leaf;
+  }
+  const idx = Array.from({ length: nSplits }, (_, i) => i);
+  idx.sort((a, b) => sVar[a]! - sVar[b]! || (sThr[a]! < sThr[b]! ? -1 : sThr[a]! > sThr[b]! ? 1 : a - b));
+  // per predictor its sorted splits, then one sentinel entry (threshold NaN: `NaN <= x` is
+  // false, so the scan stops there without a bounds test; tree 0, masks -1: no effect)
+  const featStart = new Int32Array(p + 1);
+  for (let j = 0; j < nSplits; j++) featStart[sVar[j]! + 1]++;
+  for (let v = 0; v < p; v++) featStart[v + 1] += featStart[v]! + 1;
+  const total = nSplits + p;
+  const thr = new Float64Array(total).fill(NaN);
+  const tree = new Int32Array(total);
+  const maskRight = new Int32Array(total).fill(-1);
+  const maskMiss = new Int32Array(total).fill(-1);
+  let j = 0;
+  for (let v = 0; v < p; v++) {
+    j = featStart[v]!;
+    const end = featStart[v + 1]! - 1;
+    for (; j < end; j++) {
+      const i = idx[j - v]!;
+      thr[j] = sThr[i]!;
+      tree[j] = sTree[i]!;
+      maskRight[j] = sRight[i]!;
+      maskMiss[j] = sMiss[i]!;
+    }
+  }
+  return { featStart, thr, tree, maskRight, maskMiss, leafStart, leafValue };
 }
 
 function checkNTrees(model: GbmModel, nTrees: number | undefined): number {
@@ -87,7 +207,8 @@ export function compileForest(model: GbmModel, nTrees?: number): CompiledForest 
     depth[t] = maxDepth;
     base += m;
   }
-  return { nTrees: k, nPredictors: model.predictorNames.length, initF: model.initF, roots, depth, feat, thr, kids, value };
+  const p = model.predictorNames.length;
+  return { nTrees: k, nPredictors: p, initF: model.initF, roots, depth, feat, thr, kids, value, qs: buildQs(model, k, p) };
 }
 
 const BLOCK = 2048;
@@ -105,6 +226,7 @@ export function predictCompiled(forest: CompiledForest, X: readonly Float64Array
   }
   const res = out ?? new Float64Array(n);
   if (res.length !== n) throw new Error(`output array has ${res.length} slots for ${n} rows`);
+  if (forest.qs) return predictQs(forest.qs, forest.nTrees, forest.initF, X, p, n, res);
   const { roots, depth, feat, thr, kids, value, nTrees, initF } = forest;
   const xb = new Float64Array(BLOCK * p);
   const acc = new Float64Array(BLOCK);
@@ -134,6 +256,78 @@ export function predictCompiled(forest: CompiledForest, X: readonly Float64Array
       for (let r = 0; r < bn; r++) acc[r] = acc[r]! + value[nodes[r]!]!;
     }
     for (let r = 0; r < bn; r++) res[b0 + r] = acc[r]!;
+  }
+  return res;
+}
+
+/**
+ * predictCompiled with the bitmask tables (see QsTables), two rows at a time: per predictor the
+ * splits with thr <= min(x_a, x_b) apply to both rows (one pass over the tables for both), the
+ * ones up to max(x_a, x_b) to the larger one only. Masks of the two rows are interleaved.
+ */
+function predictQs(qs: QsTables, nTrees: number, initF: number, X: readonly Float64Array[], p: number, n: number, res: Float64Array): Float64Array {
+  const { featStart, thr, tree, maskRight, maskMiss, leafStart, leafValue } = qs;
+  const masks = new Int32Array(2 * nTrees);
+  for (let i = 0; i < n; i += 2) {
+    const pair = i + 1 < n;
+    masks.fill(-1);
+    for (let v = 0; v < p; v++) {
+      const col = X[v]!;
+      const xa = col[i]!;
+      // a lone last row behaves as a pair of equal rows
+      const xb = pair ? col[i + 1]! : xa;
+      let k = featStart[v]!;
+      if (xa !== xa || xb !== xb) {
+        // a missing value: each row on its own
+        for (let lane = 0; lane < 2; lane++) {
+          const x = lane === 0 ? xa : xb;
+          k = featStart[v]!;
+          if (x !== x) {
+            const e = featStart[v + 1]! - 1;
+            for (; k < e; k++) {
+              const t = 2 * tree[k]! + lane;
+              masks[t] = masks[t]! & maskMiss[k]!;
+            }
+          } else {
+            for (; thr[k]! <= x; k++) {
+              const t = 2 * tree[k]! + lane;
+              masks[t] = masks[t]! & maskRight[k]!;
+            }
+          }
+        }
+        continue;
+      }
+      let lo = xa;
+      let hi = xb;
+      let laneHi = 1;
+      if (xb < xa) {
+        lo = xb;
+        hi = xa;
+        laneHi = 0;
+      }
+      // the sentinel (NaN threshold) ends each run
+      for (; thr[k]! <= lo; k++) {
+        const t = 2 * tree[k]!;
+        const m = maskRight[k]!;
+        masks[t] = masks[t]! & m;
+        masks[t + 1] = masks[t + 1]! & m;
+      }
+      for (; thr[k]! <= hi; k++) {
+        const t = 2 * tree[k]! + laneHi;
+        masks[t] = masks[t]! & maskRight[k]!;
+      }
+    }
+    let acc0 = initF;
+    let acc1 = initF;
+    for (let t = 0; t < nTrees; t++) {
+      const m0 = masks[2 * t]!;
+      const m1 = masks[2 * t + 1]!;
+      const base = leafStart[t]! + 31;
+      acc0 += leafValue[base - Math.clz32(m0 & -m0)]!;
+      acc1 += leafValue[base - Math.clz32(m1 & -m1)]!;
+    }
+    res[i] = acc0;
+    if (pair) res[i + 1] = acc1;
   }
   return res;
 }
