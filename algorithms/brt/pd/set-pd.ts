@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Partial dependence of every model of a set, on worker threads (or in this thread when
+// threads = 1). Each model's curves are computed whole by one thread; the sums over the models
+// are taken here, in model order, so the result is identical for any thread count.
+
+import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../../../toolbox/paths.js';
+import { partialDependence } from '../engine/partial-dependence.js';
+import type { GbmModel, GbmTree } from '../engine/types.js';
+
+/** One curve or surface: 0-based predictor indices and one grid per predictor. */
+export interface PdJob {
+  vars: number[];
+  grids: Float64Array[];
+}
+
+const INT_FIELDS = ['splitVar', 'left', 'right', 'missing'] as const;
+const FLOAT_FIELDS = ['splitCodePred', 'errorReduction', 'weight', 'prediction'] as const;
+
+/**
+ * A model with its trees' arrays concatenated: 8 buffers instead of 8 per tree, so posting it to
+ * a worker (transferred, not copied) costs next to nothing.
+ */
+export interface PackedModel {
+  head: Omit<GbmModel, 'trees'>;
+  /** Nodes per tree. */
+  sizes: Int32Array;
+  ints: Int32Array[];
+  floats: Float64Array[];
+}
+
+export function packModel(model: GbmModel): PackedModel {
+  const { trees, ...head } = model;
+  const sizes = Int32Array.from(trees, (t) => t.splitVar.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ints = INT_FIELDS.map(() => new Int32Array(total));
+  const floats = FLOAT_FIELDS.map(() => new Float64Array(total));
+  let at = 0;
+  for (const t of trees) {
+    INT_FIELDS.forEach((f, i) => ints[i]!.set(t[f], at));
+    FLOAT_FIELDS.forEach((f, i) => floats[i]!.set(t[f], at));
+    at += t.splitVar.length;
+  }
+  return { head, sizes, ints, floats };
+}
+
+export function unpackModel(p: PackedModel): GbmModel {
+  const trees: GbmTree[] = [];
+  let at = 0;
+  for (let t = 0; t < p.sizes.length; t++) {
+    const n = p.sizes[t]!;
+    const sub = <T extends Int32Array | Float64Array>(a: T) => a.subarray(at, at + n) as T;
+    trees.push({
+      splitVar: sub(p.ints[0]!), left: sub(p.ints[1]!), right: sub(p.ints[2]!), missing: sub(p.ints[3]!),
+      splitCodePred: sub(p.floats[0]!), errorReduction: sub(p.floats[1]!), weight: sub(p.floats[2]!), prediction: sub(p.floats[3]!),
+    });
+    at += n;
+  }
+  return { ...p.head, trees };
+}
+
+/** The partial dependence of one model for every job (values in expand.grid order). */
+export function modelPd(model: GbmModel, jobs: readonly PdJob[]): Float64Array[] {
+  return jobs.map((j) => partialDependence(model, j.vars, { grids: j.grids }).values);
+}
+
+export interface SetPdOptions {
+  threads: number;
+  signal?: AbortSignal;
+  /** Called after each model is added to the sums (in model order). */
+  onModel?: (done: number, total: number) => void;
+}
+
+/** Per job: Σ over the models of the values and of their squares, added in model order. */
+export interface SetPdSums {
+  sum: Float64Array[];
+  sq: Float64Array[];
+}
+
+function aborted(): Error {
+  const e = new Error('cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export async function setPartialDependence(models: readonly GbmModel[], jobs: readonly PdJob[], o: SetPdOptions): Promise<SetPdSums> {
+  const size = (j: PdJob) => j.grids.reduce((a, g) => a * g.length, 1);
+  const sum = jobs.map((j) => new Float64Array(size(j)));
+  const sq = jobs.map((j) => new Float64Array(size(j)));
+  let added = 0;
+  const add = (values: Float64Array[]) => {
+    for (let b = 0; b < jobs.length; b++) {
+      const v = values[b]!;
+      const s = sum[b]!;
+      const s2 = sq[b]!;
+      for (let i = 0; i < s.length; i++) {
+        s[i] += v[i]!;
+        s2[i] += v[i]! * v[i]!;
+      }
+    }
+    added++;
+    o.onModel?.(added, models.length);
+  };
+  const threads = Math.max(1, Math.min(o.threads, models.length));
+  if (threads === 1) {
+    for (let m = 0; m < models.length; m++) {
+      if (o.signal?.aborted) throw aborted();
+      add(modelPd(models[m]!, jobs));
+      if (m % 4 === 3) await new Promise((r) => setImmediate(r)); // let progress and cancel through
+    }
+    return { sum, sq };
+  }
+  const file = compiledModule('algorithms/brt/pd/worker');
+  const workers: Worker[] = [];
+  // results that arrived before an earlier model's: held until they can be added in order
+  const waiting = new Map<number, Float64Array[]>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        o.signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      };
+      const onAbort = () => fail(aborted());
+      if (o.signal?.aborted) return fail(aborted());
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const feed = (w: Worker) => {
+        if (!failed && next < models.length) {
+          const packed = packModel(models[next]!);
+          const buffers = [packed.sizes, ...packed.ints, ...packed.floats].map((a) => a.buffer as ArrayBuffer);
+          w.postMessage({ index: next, model: packed }, buffers);
+          next++;
+        }
+      };
+      const shared = jobs.map((j) => ({ vars: j.vars, grids: j.grids }));
+      for (let t = 0; t < threads; t++) {
+        const w = new Worker(file, { workerData: { jobs: shared } });
+        workers.push(w);
+        w.on('message', (msg: { index: number; values?: Float64Array[]; message?: string }) => {
+          if (failed) return;
+          if (!msg.values) return fail(new Error(msg.message ?? 'partial dependence worker failed'));
+          waiting.set(msg.index, msg.values);
+          while (waiting.has(added)) {
+            const v = waiting.get(added)!;
+            waiting.delete(added);
+            add(v);
+          }
+          if (added === models.length) {
+            o.signal?.removeEventListener('abort', onAbort);
+            resolve();
+          } else feed(w);
+        });
+        w.on('error', (e) => fail(e));
+        w.on('exit', (code) => fail(new Error(`a partial dependence worker stopped (exit code ${code})`)));
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return { sum, sq };
+}
