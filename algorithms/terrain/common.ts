@@ -127,21 +127,25 @@ export function squareCells(dem: Dem): Dem {
   return dem;
 }
 
-/** Rows [y0, y0 + rows) of the DEM as Float32Array/Float64Array with nodata as NaN. */
-export async function readRows(dem: Dem, y0: number, rows: number): Promise<Float32Array | Float64Array> {
-  const v = await readWindow(dem.info, dem.band, 0, y0, dem.width, rows);
-  if (!dem.float32) return v;
-  const out = Float32Array.from(v);
-  // a nodata value that is not exact in float32 (e.g. −9999.9 on a Float32 band)
+/**
+ * Rows [y0, y0 + rows) of the DEM as Float32Array/Float64Array with nodata as NaN. Float32-exact
+ * DEMs are read by GDAL straight into a Float32Array (no Float64 window and copy); a nodata value
+ * that is not exact in float32 (e.g. −9999.9 on a Float32 band) is matched as float32, as before.
+ */
+export async function readRows(dem: Dem, y0: number, rows: number, out?: Float32Array): Promise<Float32Array | Float64Array> {
+  if (!dem.float32) return readWindow(dem.info, dem.band, 0, y0, dem.width, rows);
+  const n = dem.width * rows;
+  const buf = out && out.length === n ? out : new Float32Array(n);
+  const b = await dem.info.ds.bands.getAsync(dem.band);
+  await b.pixels.readAsync(0, y0, dem.width, rows, buf);
   const nd = dem.nodata;
-  if (nd !== null && !Number.isNaN(nd) && Math.fround(nd) !== nd) {
+  if (nd !== null && !Number.isNaN(nd)) {
     const f = Math.fround(nd);
-    for (let i = 0; i < out.length; i++) if (out[i] === f) out[i] = NaN;
+    for (let i = 0; i < n; i++) if (buf[i] === f) buf[i] = NaN;
   }
-  return out;
+  return buf;
 }
 
-/** A kernel Grid over DEM rows [y0, y0 + rows) holding `data`. */
 export function gridOf(dem: Dem, data: Float32Array | Float64Array, y0: number, rows: number): Grid {
   const sub = (v: number | Float64Array) => (typeof v === 'number' ? v : v.subarray(y0, y0 + rows));
   return { data, width: dem.width, height: rows, dx: sub(dem.dx), dy: sub(dem.dy) };
@@ -251,22 +255,25 @@ export function defaultMemoryGb(): number {
 // ---------------------------------------------------------------- TWI chain
 
 /** Bytes per cell the TWI chain is budgeted at (see the help of terrain:twi). */
-export function twiBytesPerCell(dem: Dem): number {
-  return dem.float32 ? 40 : 48;
+export function twiBytesPerCell(dem: Dem, sagaWetness = false): number {
+  // the SAGA Wetness Index runs on the filled DEM before the flow routing: ~56 bytes per cell
+  // (filled DEM + the kernel's ~52, see kernels/saga-wetness.ts)
+  return Math.max(dem.float32 ? 40 : 48, sagaWetness ? 64 : 0);
 }
 
 /** Refuse, with a clear message, a DEM whose TWI chain would not fit the budget. */
-export function checkTwiMemory(dem: Dem, maxGb: number | undefined, tool: string): void {
+export function checkTwiMemory(dem: Dem, maxGb: number | undefined, tool: string, sagaWetness = false): void {
   const cells = dem.width * dem.height;
   const budget = (maxGb ?? defaultMemoryGb()) * 2 ** 30;
-  const need = cells * twiBytesPerCell(dem);
+  const perCell = twiBytesPerCell(dem, sagaWetness);
+  const need = cells * perCell;
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   if (cells >= 2 ** 31 - 1) {
     throw new DataError(`${tool}: the DEM has ${dem.width} × ${dem.height} = ${cells} cells; sink filling and flow routing index cells with 32-bit integers (at most 2³¹ − 1 cells); cut the DEM into tiles along catchment divides`);
   }
   if (need > budget) {
-    const side = Math.floor(Math.sqrt(budget / twiBytesPerCell(dem)));
-    throw new DataError(`${tool}: sink filling and flow routing need the whole DEM in memory: ${dem.width} × ${dem.height} cells × ~${twiBytesPerCell(dem)} bytes = ${gib(need)} GiB, ` +
+    const side = Math.floor(Math.sqrt(budget / perCell));
+    throw new DataError(`${tool}: sink filling and flow routing need the whole DEM in memory: ${dem.width} × ${dem.height} cells × ~${perCell} bytes = ${gib(need)} GiB, ` +
       `more than the budget MAX_MEMORY_GB = ${gib(budget)} GiB${maxGb === undefined ? ' (70 % of this machine\'s memory)' : ''}; ` +
       `about ${side} × ${side} cells fit. Raise MAX_MEMORY_GB if the machine really has the memory, resample the DEM coarser (gdalwarp -tr), ` +
       `or cut it into tiles along catchment divides (slope, aspect and curvature run in strips and have no such limit)`);

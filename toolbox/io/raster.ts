@@ -150,11 +150,12 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
   return {
     info,
     async write(band, x, y, w, h, data) {
-      // a fresh buffer per call: concurrent writes must not share one
-      const scratch = new Float64Array(w * h);
+      // a fresh buffer per call (concurrent writes must not share one), in the band's own type when
+      // it is Float32 so GDAL needs no conversion
+      const scratch = dataType === 'Float32' ? new Float32Array(w * h) : new Float64Array(w * h);
       for (let i = 0; i < w * h; i++) {
         const v = data[i];
-        scratch[i] = Number.isNaN(v) ? nodata : v;
+        scratch[i] = v !== v ? nodata : v;
       }
       const b = await ds.bands.getAsync(band);
       await b.pixels.writeAsync(x, y, w, h, scratch);

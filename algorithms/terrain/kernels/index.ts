@@ -7,7 +7,8 @@
 //
 // Pure numerical terrain kernels (no GDAL): slope/aspect (Horn 1981, Zevenbergen & Thorne 1987),
 // curvature, sink filling (Wang & Liu 2006), flow accumulation (Freeman 1991 MFD, D8,
-// Tarboton 1997 D∞), specific catchment area and TWI (Beven & Kirkby 1979).
+// Tarboton 1997 D∞), specific catchment area and TWI (Beven & Kirkby 1979), and the SAGA Wetness
+// Index (Böhner et al. 2002; SAGA ta_hydrology 15).
 
 export * from './grid.js';
 export * from './slope.js';
@@ -16,3 +17,4 @@ export * from './heap.js';
 export * from './fill.js';
 export * from './flow.js';
 export * from './twi.js';
+export * from './saga-wetness.js';

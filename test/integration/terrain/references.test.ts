@@ -100,6 +100,23 @@ describe('terrain:curvature equals SAGA 8.5 ta_morphometry 0 (ZT) C_CROS / C_LON
   });
 });
 
+describe('terrain:twi OUTPUT_SAGA_WETNESS agrees with SAGA 8.5 ta_hydrology 15 on the filled DEM', () => {
+  // Measured: within 1.3e-7 relative (|Δ| ≤ 2e-6) on gorillas and olinda, ≥ 94 % bit-identical;
+  // luxembourg (unscaled degrees, catchment slopes within 0.1° of 90°, SAGA's SWI valid on 304
+  // cells only) within 1.2e-4 relative. See test/unit/terrain/saga-wetness.test.ts.
+  for (const dem of DEMS) {
+    it(`${dem}: SAGA Wetness Index on every cell within tolerance, same nodata`, async () => {
+      const out = path.join(dir, `${dem}_twi_s.tif`);
+      const swi = path.join(dir, `${dem}_swi.tif`);
+      await runLogged('terrain:twi', { INPUT: input[dem], OUTPUT: out, OUTPUT_SAGA_WETNESS: swi });
+      const a = agreement(readRaster(dem, 'saga_swi_filled.tif').data, readOut(swi).data);
+      expect(a.nodataMismatch).toBe(0);
+      expect(a.n).toBeGreaterThan(300);
+      expect(a.maxRel).toBeLessThanOrEqual(dem === 'luxembourg' ? 1.5e-4 : 2e-7);
+    });
+  }
+});
+
 describe('terrain:twi agrees with the SAGA 8.5 chain (ta_preprocessor 4 → ta_hydrology 0 → 19 → 20)', () => {
   // Figures measured on these fixtures: filled DEM bit-identical; SCA within 4e-7 relative; TWI within
   // 1.2e-7 relative (|Δ| ≤ 2e-6 in TWI units), 92–96 % of cells bit-identical (SAGA accumulates
