@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Large-raster check: terrain:slope (and terrain:curvature) on a 20000 x 20000 DEM, a VRT that
+# Large-raster check: terrain:slope (and terrain:curvature or terrain:twi) on a 20000 x 20000 DEM, a VRT that
 # upsamples the 4000 x 4000 benchmark DEM 5x bilinearly (18 m cells; read on the fly, no 1.6 GB
 # input on disk). Shows that the strip processing keeps memory flat. Run from the repository root
-# after run.sh (which makes the DEM):  bash bench/terrain/big.sh [SIDE=20000] [curvature]
+# after run.sh (which makes the DEM):  bash bench/terrain/big.sh [SIDE=20000] [curvature|twi]
 # Each Float32 output is ~1–1.6 GB on disk and is deleted at the end. Timed with /usr/bin/time -v.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -34,3 +34,9 @@ if [ "$also" = curvature ]; then
 fi
 # terrain:twi refuses what does not fit MAX_MEMORY_GB (default 70 % of RAM) up front:
 node dist/toolbox/cli/main.js run terrain:twi --INPUT="$vrt" --OUTPUT="$work/big_twi.tif" --MAX_MEMORY_GB=8 -q 2>&1 | head -3 || true
+if [ "$also" = twi ]; then
+  /usr/bin/time -v node dist/toolbox/cli/main.js run terrain:twi --INPUT="$vrt" --OUTPUT="$work/big_twi.tif" -q \
+    >/dev/null 2>"$work/time.txt" || { cat "$work/time.txt"; exit 1; }
+  report "socp terrain:twi ${side}x${side}"
+  rm -f "$work/big_twi.tif"
+fi
