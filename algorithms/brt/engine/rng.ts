@@ -56,14 +56,14 @@ export class RMersenneTwister {
       let kk = 0;
       for (; kk < N - M; kk++) {
         y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       }
       for (; kk < N - 1; kk++) {
         y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       }
       y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
-      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       this.mti = 0;
     }
     y = mt[this.mti++]!;

@@ -31,10 +31,13 @@ export class TreeGrower {
   private readonly X: readonly Float64Array[];
   /** Global presorted order, variable v at [v*n, (v+1)*n). */
   private readonly order: Int32Array;
-  /** Per-variable sorted in-bag rows, variable v at [v*nBag, (v+1)*nBag); nodes are segments. */
+  /**
+   * Per-variable sorted in-bag rows in two halves of p*stride, stride = nBag + 1 (ping-pong): in
+   * a half, variable v is at [v*stride, v*stride + nBag) and nodes are segments (the spare slot
+   * takes the stray store of the branch-free filter); a split writes its children's segments into
+   * the other half at the same positions (out of place, one store per row).
+   */
   private seg: Int32Array;
-  private tmp: Int32Array;
-  private tmpM: Int32Array;
   private nBagCap: number;
   private readonly side: Uint8Array;
   private readonly wz: Float64Array;
@@ -54,6 +57,9 @@ export class TreeGrower {
   private absSum = 0;
   /** scratch for scanVariable results */
   private readonly res = new Float64Array(10);
+  /** [0, value] pairs for branch-free selection */
+  private readonly pickZ = new Float64Array(2);
+  private readonly pickW = new Float64Array(2);
 
   // nodes of the tree being grown (capacity 3*depth+1)
   private readonly nVar: Int32Array;
@@ -80,6 +86,8 @@ export class TreeGrower {
   private readonly sSum: Float64Array;
   private readonly sW: Float64Array;
   private readonly sSearch: Uint8Array;
+  /** offset (0 or p*stride) of the half of `seg` holding the slot's segments */
+  private readonly sOff: Int32Array;
   private readonly bImp: Float64Array;
   private readonly bVar: Int32Array;
   private readonly bSplit: Float64Array;
@@ -102,8 +110,6 @@ export class TreeGrower {
     this.minObs = minObs;
     this.nBagCap = 0;
     this.seg = new Int32Array(0);
-    this.tmp = new Int32Array(0);
-    this.tmpM = new Int32Array(0);
     this.side = new Uint8Array(this.n);
     this.wz = new Float64Array(this.n);
     this.all = new Int32Array(this.n);
@@ -130,6 +136,7 @@ export class TreeGrower {
     this.sSum = new Float64Array(sc);
     this.sW = new Float64Array(sc);
     this.sSearch = new Uint8Array(sc);
+    this.sOff = new Int32Array(sc);
     this.aStart = new Int32Array(sc);
     this.aCnt = new Int32Array(sc);
     this.bImp = new Float64Array(sc);
@@ -155,33 +162,54 @@ export class TreeGrower {
     const p = this.p;
     if (nBag > this.nBagCap) {
       this.nBagCap = nBag;
-      this.seg = new Int32Array(p * nBag);
-      this.tmp = new Int32Array(nBag + 1);
-      this.tmpM = new Int32Array(nBag + 1);
+      this.seg = new Int32Array(2 * p * (nBag + 1));
     }
     const wz = this.wz;
     // tree.cpp grow(): initial sums over in-bag rows in row order
     let sumZ = 0;
     let totalW = 0;
     let absSum = 0;
+    // branch-free (the bag is random): an out-of-bag row adds exactly +0 (pick[0]), which leaves
+    // every sum unchanged (none of them is ever -0); wz of out-of-bag rows is never read
+    const pq = this.pickZ;
+    const pw = this.pickW;
     for (let i = 0; i < n; i++) {
-      if (inBag[i]) {
-        const q = w[i]! * z[i]!;
-        wz[i] = q;
-        sumZ += q;
-        totalW += w[i]!;
-        absSum += Math.abs(q);
-      }
+      const ib = inBag[i]!;
+      const wi = w[i]!;
+      const q = wi * z[i]!;
+      wz[i] = q;
+      pq[1] = q;
+      pw[1] = wi;
+      const qq = pq[ib]!;
+      sumZ += qq;
+      totalW += pw[ib]!;
+      absSum += Math.abs(qq);
     }
     // the division-free pre-test of scanVariableUnit needs magnitudes far from overflow
     this.absSum = absSum < 1e100 ? absSum : -1;
     // per-variable in-bag rows in presorted order
     const seg = this.seg;
     const order = this.order;
-    for (let v = 0; v < p; v++) {
-      let j = v * nBag;
-      const o = v * n;
-      // branchless filter: always store, advance when in bag
+    const stride = nBag + 1;
+    // branchless filter: always store, advance when in bag (two variables per pass for ILP)
+    let v0 = 0;
+    for (; v0 + 1 < p; v0 += 2) {
+      let j = v0 * stride;
+      let j2 = j + stride;
+      const o = v0 * n;
+      const o2 = o + n;
+      for (let k = 0; k < n; k++) {
+        const r = order[o + k]!;
+        const r2 = order[o2 + k]!;
+        seg[j] = r;
+        seg[j2] = r2;
+        j += inBag[r]!;
+        j2 += inBag[r2]!;
+      }
+    }
+    if (v0 < p) {
+      let j = v0 * stride;
+      const o = v0 * n;
       for (let k = 0; k < n; k++) {
         const r = order[o + k]!;
         seg[j] = r;
@@ -201,6 +229,7 @@ export class TreeGrower {
     this.sSum[0] = sumZ;
     this.sW[0] = totalW;
     this.sSearch[0] = 1;
+    this.sOff[0] = 0;
     const all = this.all;
     for (let i = 0; i < n; i++) all[i] = i;
     this.aStart[0] = 0;
@@ -209,7 +238,7 @@ export class TreeGrower {
     for (let d = 0; d < this.depth; d++) {
       for (let s = 0; s < nTerm; s++) {
         if (this.sSearch[s]) {
-          this.search(s, nBag, w);
+          this.search(s, stride, w);
           this.sSearch[s] = 0;
         }
       }
@@ -222,7 +251,7 @@ export class TreeGrower {
         }
       }
       if (bestImp === 0) break;
-      this.split(best, nTerm, nBag, d === this.depth - 1, inBag);
+      this.split(best, nTerm, stride, d === this.depth - 1, inBag);
       nTerm += 2;
     }
     this.adjust(0);
@@ -255,7 +284,7 @@ export class TreeGrower {
    * node_search.cpp: ResetForNewVar / IncorporateObs / WrapUpCurrentVariable over all variables
    * (the scan of one variable is scanVariable below).
    */
-  private search(s: number, nBag: number, w: Float64Array): void {
+  private search(s: number, stride: number, w: Float64Array): void {
     const minObs = this.minObs;
     const start = this.sStart[s]!;
     const cnt = this.sCnt[s]!;
@@ -269,6 +298,7 @@ export class TreeGrower {
       return;
     }
     const res = this.res;
+    const off = this.sOff[s]!;
     let bestImp = 0;
     let bestVar = -1;
     let bestSplit = 0;
@@ -282,7 +312,7 @@ export class TreeGrower {
     let bMW = 0;
     let bMN = 0;
     for (let v = 0; v < this.p; v++) {
-      const k0 = v * nBag + start;
+      const k0 = off + v * stride + start;
       const imp = this.unitWeights
         ? scanVariableUnit(this.X[v]!, this.seg, this.wz, k0, k0 + cnt, initSum, initN, minObs, bestImp, res, this.absSum)
         : scanVariable(this.X[v]!, this.seg, this.wz, w, k0, k0 + cnt, initSum, initW, initN, minObs, bestImp, res);
@@ -324,7 +354,7 @@ export class TreeGrower {
   }
 
   /** SetupNewNodes + the node assignment of tree.cpp grow(), as a stable 3-way partition. */
-  private split(s: number, nTerm: number, nBag: number, lastSplit: boolean, inBag: Uint8Array): void {
+  private split(s: number, nTerm: number, stride: number, lastSplit: boolean, inBag: Uint8Array): void {
     const node = this.sNode[s]!;
     const v = this.bVar[s]!;
     const thr = this.bSplit[s]!;
@@ -379,10 +409,10 @@ export class TreeGrower {
       const r = all[k]!;
       const x = xv[r]!;
       // side bits: 1 = left, 2 = right, 4 = missing
-      let sd: number;
-      if (x < thr) sd = 1;
-      else if (x >= thr) sd = 2;
-      else sd = 4;
+      // (branch-free: the comparisons as 0/1; a missing x fails both)
+      const lt = +(x < thr);
+      const ge = +(x >= thr);
+      const sd = lt + 2 * ge + 4 * (1 - lt - ge);
       side[r] = sd;
       const ib = inBag[r]!;
       cl += sd & ib;
@@ -404,20 +434,22 @@ export class TreeGrower {
     const needPartition =
       !lastSplit && (searchable(cl, this.bLN[s]!) || searchable(cr, this.bRN[s]!) || searchable(cm, this.bMN[s]!));
     // stable partition of every variable's segment: left | right | missing
+    const off = this.sOff[s]!;
+    const half = this.p * stride;
+    let childOff = off;
     if (needPartition) {
-      const tmp = this.tmp;
-      const tmpM = this.tmpM;
+      // children go to the other half
+      childOff = half - off;
       for (let u = 0; u < this.p; u++) {
-        const k0 = u * nBag + start;
+        const k0 = off + u * stride + start;
+        const d0 = childOff + u * stride + start;
         if (u === v) {
           // the split variable's own segment is already missing | left | right (missing rows sort
-          // first, then x < thr is a prefix of the sorted values): rotate the missing rows last
-          if (cm > 0) {
-            for (let j = 0; j < cm; j++) tmpM[j] = seg[k0 + j]!;
-            seg.copyWithin(k0, k0 + cm, k0 + cnt);
-            for (let j = 0; j < cm; j++) seg[k0 + cl + cr + j] = tmpM[j]!;
-          }
-        } else partition3(seg, k0, k0 + cnt, side, tmp, tmpM, cm);
+          // first, then x < thr is a prefix of the sorted values): move the missing rows last
+          seg.copyWithin(d0, k0 + cm, k0 + cnt);
+          if (cm > 0) seg.copyWithin(d0 + cl + cr, k0, k0 + cm);
+        } else if (cm === 0) partition2(seg, k0, k0 + cnt, d0, cl, side);
+        else partition3(seg, k0, k0 + cnt, d0, cl, cr, side);
       }
     }
 
@@ -431,6 +463,7 @@ export class TreeGrower {
     this.sSum[sr] = this.bRS[s]!;
     this.sW[sr] = rw;
     this.sSearch[sr] = 1;
+    this.sOff[sr] = childOff;
     this.aStart[sr] = a0 + al;
     this.aCnt[sr] = ar;
     // missing child
@@ -441,6 +474,7 @@ export class TreeGrower {
     this.sSum[sm] = this.bMS[s]!;
     this.sW[sm] = mw;
     this.sSearch[sm] = 1;
+    this.sOff[sm] = childOff;
     this.aStart[sm] = a0 + al + ar;
     this.aCnt[sm] = a1 - a0 - al - ar;
     // left child keeps the slot
@@ -451,6 +485,7 @@ export class TreeGrower {
     this.sSum[s] = this.bLS[s]!;
     this.sW[s] = lw;
     this.sSearch[s] = 1;
+    this.sOff[s] = childOff;
     this.aCnt[s] = al;
     // a new slot must not look split-worthy before it is searched
     this.bImp[s] = 0;
@@ -557,40 +592,37 @@ export class TreeGrower {
 }
 
 /**
- * Stable 3-way partition of arr[k0, k1) by side[row] (1 left, 2 right, 4 missing) into
- * left | right | missing; `cm` = number of missing rows. Branch-free: every row is stored to all
- * cursors and only the matching cursor advances (writing left rows in place is safe: the write
- * cursor never passes the read cursor).
+ * Stable 2-way partition of seg[k0, k1) by side[row] (1 left, 2 right) into seg[d0, d0 + cl) (left)
+ * and seg[d0 + cl, d0 + k1 - k0) (right), out of place (the destination is the other half of
+ * `seg`). Branch-free: one store per row at the cursor its side selects.
  */
-function partition3(arr: Int32Array, k0: number, k1: number, side: Uint8Array, tmp: Int32Array, tmpM: Int32Array, cm: number): void {
-  let wl = k0;
-  let wr = 0;
-  if (cm === 0) {
-    for (let k = k0; k < k1; k++) {
-      const r = arr[k]!;
-      const sd = side[r]!;
-      arr[wl] = r;
-      tmp[wr] = r;
-      wl += sd & 1;
-      wr += sd >> 1;
-    }
-    for (let j = 0; j < wr; j++) arr[wl + j] = tmp[j]!;
-    return;
-  }
-  let wm = 0;
+function partition2(seg: Int32Array, k0: number, k1: number, d0: number, cl: number, side: Uint8Array): void {
+  let wl = d0;
+  let wr = d0 + cl;
   for (let k = k0; k < k1; k++) {
-    const r = arr[k]!;
-    const sd = side[r]!;
-    arr[wl] = r;
-    tmp[wr] = r;
-    tmpM[wm] = r;
-    wl += sd & 1;
-    wr += (sd >> 1) & 1;
-    wm += sd >> 2;
+    const r = seg[k]!;
+    const isR = side[r]! >> 1;
+    seg[wl + ((wr - wl) & -isR)] = r;
+    wl += 1 - isR;
+    wr += isR;
   }
-  for (let j = 0; j < wr; j++) arr[wl + j] = tmp[j]!;
-  wl += wr;
-  for (let j = 0; j < wm; j++) arr[wl + j] = tmpM[j]!;
+}
+
+/** partition2 with missing rows (side 4): left | right | missing at d0, d0 + cl, d0 + cl + cr. */
+function partition3(seg: Int32Array, k0: number, k1: number, d0: number, cl: number, cr: number, side: Uint8Array): void {
+  let wl = d0;
+  let wr = d0 + cl;
+  let wm = wr + cr;
+  for (let k = k0; k < k1; k++) {
+    const r = seg[k]!;
+    const sd = side[r]!;
+    const isR = (sd >> 1) & 1;
+    const isM = sd >> 2;
+    seg[wl + ((wr - wl) & -isR) + ((wm - wl) & -isM)] = r;
+    wl += sd & 1;
+    wr += isR;
+    wm += isM;
+  }
 }
 
 /**
@@ -766,33 +798,40 @@ function scanVariableUnit(
     // candidate cannot win and the exact (three-division) formula is skipped. Only for
     // best ≥ 1e-200 (no underflow) and magnitudes < 1e100 (no overflow); else exact always.
     // Candidates that pass are evaluated with gbm's exact formula, so results are unchanged.
+    // (cut = best·lr·(1 − 3e-12), or −1 while best < 1e-200 so that every candidate passes)
     const M = 1.01e-12 * (Math.abs(initSum) + 2 * absSum) * lr;
     const lrc = lr * (1 - 3e-12);
+    let cut = best < 1e-200 ? -1 : best * lrc;
+    // the counts as doubles (exact integers; the ±0.5 keeps V8 from typing them as int32, which
+    // would convert them at every use)
+    let lf = ln + 0.5 - 0.5;
+    let rf = rn + 0.5 - 0.5;
     for (; k <= kEnd; k++) {
       const r = seg[k]!;
       const x = xv[r]!;
       if (last !== x) {
-        const hi = Math.abs(ls * rn - rs * ln) + M;
-        if (hi * hi > best * (ln * rn) * lrc || best < 1e-200) {
-          const t = ls / ln - rs / rn;
-          const imp = (ln * rn * t * t) / lr;
+        const hi = Math.abs(ls * rf - rs * lf) + M;
+        if (hi * hi > cut * (lf * rf)) {
+          const t = ls / lf - rs / rf;
+          const imp = (lf * rf * t * t) / lr;
           if (imp > best) {
             best = imp;
+            cut = best < 1e-200 ? -1 : best * lrc;
             res[0] = 0.5 * (last + x);
             res[1] = ls;
-            res[2] = ln;
-            res[3] = ln;
+            res[2] = lf;
+            res[3] = lf;
             res[4] = rs;
-            res[5] = rn;
-            res[6] = rn;
+            res[5] = rf;
+            res[6] = rf;
           }
         }
       }
       const q = wz[r]!;
       ls += q;
-      ln++;
+      lf += 1;
       rs -= q;
-      rn--;
+      rf -= 1;
       last = x;
     }
     return best;
