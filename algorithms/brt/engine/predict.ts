@@ -6,9 +6,11 @@
  * sends only NA that way (its ISNA test); an IEEE NaN that is not R's NA goes right there. socp
  * has one missing value, so NaN (and nodata read as NaN) is always missing.
  *
- * Speed: the trees are compiled once into flat typed arrays and evaluated tree-major over blocks
- * of rows copied into a row-major buffer (a tree's nodes and a block's rows stay in the CPU
- * cache), level by level without data-dependent branches (see CompiledForest).
+ * Speed: the trees are compiled once into flat typed arrays. Trees with at most 32 leaves are
+ * evaluated QuickScorer-style (Lucchese et al. 2015), extended to gbm's left/right/missing splits:
+ * per feature, the sorted thresholds clear bits of each tree's leaf mask, four rows per pass, and
+ * the lowest set bit names the exit leaf; other trees fall back to a flat tree walk. Leaf values
+ * are always added in tree order (see predictQs and CompiledForest).
  */
 import type { GbmModel } from './types.js';
 
@@ -261,73 +263,115 @@ export function predictCompiled(forest: CompiledForest, X: readonly Float64Array
 }
 
 /**
- * predictCompiled with the bitmask tables (see QsTables), two rows at a time: per predictor the
- * splits with thr <= min(x_a, x_b) apply to both rows (one pass over the tables for both), the
- * ones up to max(x_a, x_b) to the larger one only. Masks of the two rows are interleaved.
+ * predictCompiled with the bitmask tables (see QsTables), four rows at a time (a "quad"), the
+ * masks of the four rows interleaved (tree t, row q at 4t + q). Per predictor, when none of the
+ * four values is missing, they are sorted: the splits with thr <= the smallest apply to all four
+ * rows (one pass over the tables for the four), the next ones up to the second smallest to the
+ * other three, and so on. A quad with a missing value in a predictor takes that predictor row by
+ * row. The tree numbers (times 4) and the masks for x >= thr are interleaved in one array.
  */
 function predictQs(qs: QsTables, nTrees: number, initF: number, X: readonly Float64Array[], p: number, n: number, res: Float64Array): Float64Array {
   const { featStart, thr, tree, maskRight, maskMiss, leafStart, leafValue } = qs;
-  const masks = new Int32Array(2 * nTrees);
-  for (let i = 0; i < n; i += 2) {
-    const pair = i + 1 < n;
+  const total = thr.length;
+  // per split: 4 * tree, mask for x >= thr
+  const ent = new Int32Array(2 * total);
+  for (let k = 0; k < total; k++) {
+    ent[2 * k] = 4 * tree[k]!;
+    ent[2 * k + 1] = maskRight[k]!;
+  }
+  const masks = new Int32Array(4 * nTrees);
+  for (let i = 0; i < n; i += 4) {
+    // rows past the end repeat row i (their results are not stored)
+    const ib = i + 1 < n ? i + 1 : i;
+    const ic = i + 2 < n ? i + 2 : i;
+    const id = i + 3 < n ? i + 3 : i;
     masks.fill(-1);
     for (let v = 0; v < p; v++) {
       const col = X[v]!;
-      const xa = col[i]!;
-      // a lone last row behaves as a pair of equal rows
-      const xb = pair ? col[i + 1]! : xa;
+      let s0 = col[i]!;
+      let s1 = col[ib]!;
+      let s2 = col[ic]!;
+      let s3 = col[id]!;
       let k = featStart[v]!;
-      if (xa !== xa || xb !== xb) {
-        // a missing value: each row on its own
-        for (let lane = 0; lane < 2; lane++) {
-          const x = lane === 0 ? xa : xb;
+      const sum = s0 + s1 + s2 + s3;
+      if (sum !== sum) {
+        // a missing value (or infinities of both signs): each row on its own
+        const e = featStart[v + 1]! - 1;
+        for (let lane = 0; lane < 4; lane++) {
+          const x = lane === 0 ? s0 : lane === 1 ? s1 : lane === 2 ? s2 : s3;
           k = featStart[v]!;
           if (x !== x) {
-            const e = featStart[v + 1]! - 1;
             for (; k < e; k++) {
-              const t = 2 * tree[k]! + lane;
+              const t = ent[2 * k]! + lane;
               masks[t] = masks[t]! & maskMiss[k]!;
             }
           } else {
             for (; thr[k]! <= x; k++) {
-              const t = 2 * tree[k]! + lane;
-              masks[t] = masks[t]! & maskRight[k]!;
+              const t = ent[2 * k]! + lane;
+              masks[t] = masks[t]! & ent[2 * k + 1]!;
             }
           }
         }
         continue;
       }
-      let lo = xa;
-      let hi = xb;
-      let laneHi = 1;
-      if (xb < xa) {
-        lo = xb;
-        hi = xa;
-        laneHi = 0;
-      }
+      // sort the four values, carrying their lanes (sorting network, 5 compare-exchanges)
+      let l0 = 0;
+      let l1 = 1;
+      let l2 = 2;
+      let l3 = 3;
+      let tv = 0;
+      let tl = 0;
+      if (s1 < s0) { tv = s0; s0 = s1; s1 = tv; tl = l0; l0 = l1; l1 = tl; }
+      if (s3 < s2) { tv = s2; s2 = s3; s3 = tv; tl = l2; l2 = l3; l3 = tl; }
+      if (s2 < s0) { tv = s0; s0 = s2; s2 = tv; tl = l0; l0 = l2; l2 = tl; }
+      if (s3 < s1) { tv = s1; s1 = s3; s3 = tv; tl = l1; l1 = l3; l3 = tl; }
+      if (s2 < s1) { tv = s1; s1 = s2; s2 = tv; tl = l1; l1 = l2; l2 = tl; }
       // the sentinel (NaN threshold) ends each run
-      for (; thr[k]! <= lo; k++) {
-        const t = 2 * tree[k]!;
-        const m = maskRight[k]!;
+      for (; thr[k]! <= s0; k++) {
+        const t = ent[2 * k]!;
+        const m = ent[2 * k + 1]!;
         masks[t] = masks[t]! & m;
         masks[t + 1] = masks[t + 1]! & m;
+        masks[t + 2] = masks[t + 2]! & m;
+        masks[t + 3] = masks[t + 3]! & m;
       }
-      for (; thr[k]! <= hi; k++) {
-        const t = 2 * tree[k]! + laneHi;
-        masks[t] = masks[t]! & maskRight[k]!;
+      for (; thr[k]! <= s1; k++) {
+        const t = ent[2 * k]!;
+        const m = ent[2 * k + 1]!;
+        masks[t + l1] = masks[t + l1]! & m;
+        masks[t + l2] = masks[t + l2]! & m;
+        masks[t + l3] = masks[t + l3]! & m;
+      }
+      for (; thr[k]! <= s2; k++) {
+        const t = ent[2 * k]!;
+        const m = ent[2 * k + 1]!;
+        masks[t + l2] = masks[t + l2]! & m;
+        masks[t + l3] = masks[t + l3]! & m;
+      }
+      for (; thr[k]! <= s3; k++) {
+        const t = ent[2 * k]! + l3;
+        masks[t] = masks[t]! & ent[2 * k + 1]!;
       }
     }
     let acc0 = initF;
     let acc1 = initF;
-    for (let t = 0; t < nTrees; t++) {
-      const m0 = masks[2 * t]!;
-      const m1 = masks[2 * t + 1]!;
+    let acc2 = initF;
+    let acc3 = initF;
+    for (let t = 0, q = 0; t < nTrees; t++, q += 4) {
+      const m0 = masks[q]!;
+      const m1 = masks[q + 1]!;
+      const m2 = masks[q + 2]!;
+      const m3 = masks[q + 3]!;
       const base = leafStart[t]! + 31;
       acc0 += leafValue[base - Math.clz32(m0 & -m0)]!;
       acc1 += leafValue[base - Math.clz32(m1 & -m1)]!;
+      acc2 += leafValue[base - Math.clz32(m2 & -m2)]!;
+      acc3 += leafValue[base - Math.clz32(m3 & -m3)]!;
     }
     res[i] = acc0;
-    if (pair) res[i + 1] = acc1;
+    if (i + 1 < n) res[i + 1] = acc1;
+    if (i + 2 < n) res[i + 2] = acc2;
+    if (i + 3 < n) res[i + 3] = acc3;
   }
   return res;
 }
