@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { DataError, UsageError } from '../../toolbox/errors.js';
-import { openRaster, type GeoTransform, type RasterInfo } from '../../toolbox/io/raster.js';
+import { openRaster, rasterInfo, type GeoTransform, type RasterInfo } from '../../toolbox/io/raster.js';
 import { crsToWkt } from '../../toolbox/io/table.js';
 import { param } from '../../toolbox/params.js';
 
@@ -197,30 +197,6 @@ export function cellY(g: Grid, j: number): number {
 
 // ---------------------------------------------------------------- opening rasters / subdatasets
 
-/** RasterInfo for an already open dataset (mirrors toolbox openRaster). */
-export function infoOf(ds: gdal.Dataset, name: string): RasterInfo {
-  const nb = ds.bands.count();
-  const nodata: (number | null)[] = [];
-  const bandNames: string[] = [];
-  for (let i = 1; i <= nb; i++) {
-    const b = ds.bands.get(i);
-    nodata.push(b.noDataValue ?? null);
-    bandNames.push(b.description && b.description.trim() !== '' ? b.description.trim() : `band_${i}`);
-  }
-  let srsWkt = '';
-  try {
-    srsWkt = ds.srs ? ds.srs.toWKT() : '';
-  } catch {
-    srsWkt = '';
-  }
-  const b1 = ds.bands.get(1);
-  return {
-    path: name, ds, width: ds.rasterSize.x, height: ds.rasterSize.y, bandCount: nb,
-    geoTransform: [...(ds.geoTransform ?? [0, 1, 0, 0, 0, -1])] as GeoTransform,
-    srsWkt, nodata, bandNames, dataType: b1.dataType ?? 'Float64', blockHeight: Math.max(1, b1.blockSize.y),
-  };
-}
-
 /** Subdataset names of a container file (netCDF, HDF): [name, description][]. */
 export function subdatasets(ds: gdal.Dataset): [string, string][] {
   const md = ds.getMetadata('SUBDATASETS') as Record<string, string>;
@@ -259,7 +235,7 @@ export async function openLayer(file: string, variable: string | undefined, what
     } catch (e) {
       throw new DataError(`cannot read variable ${variable} of ${file}: ${(e as Error).message.trim()}`);
     }
-    return infoOf(ds, `${file}:${variable}`);
+    return rasterInfo(ds, `${file}:${variable}`);
   }
   if (ds.bands.count() === 0) {
     ds.close();
@@ -269,7 +245,7 @@ export async function openLayer(file: string, variable: string | undefined, what
     ds.close();
     throw new UsageError(`VARIABLE "${variable}" was given but ${path.basename(file)} is not a netCDF/HDF file with variables`);
   }
-  return infoOf(ds, file);
+  return rasterInfo(ds, file);
 }
 
 /** Base name of a file without extension, as a band / variable name (letters, digits, _). */

@@ -10,10 +10,10 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { DataError, UsageError } from '../../toolbox/errors.js';
-import { createRaster, readWindow, stripRows, strips, type RasterInfo } from '../../toolbox/io/raster.js';
+import { createRaster, rasterInfo, readWindow, stripRows, strips, type RasterInfo } from '../../toolbox/io/raster.js';
 import { crsToWkt } from '../../toolbox/io/table.js';
 import { param } from '../../toolbox/params.js';
-import { checkGridParams, crsLabel, gridParams, infoOf, layerNameOf, sameCrs, targetGrid, type Extent, type Grid } from './grid.js';
+import { checkGridParams, crsLabel, gridParams, layerNameOf, sameCrs, targetGrid, type Extent, type Grid } from './grid.js';
 
 const METHODS = ['nearest', 'bilinear', 'cubic', 'cubicspline', 'lanczos', 'average', 'mode', 'min', 'max', 'med', 'q1', 'q3'] as const;
 /** methods that create values between the input values: wrong for class codes */
@@ -213,7 +213,7 @@ ${bandsXml.join('\n')}
         nodata: NODATA, metadata: { SOCP_RESAMPLING: names.map((n, i) => `${n}=${methods[i]}`).join(' ') },
       });
       try {
-        const infos: RasterInfo[] = warped.map((w, i) => infoOf(w, names[i]));
+        const infos: RasterInfo[] = warped.map((w, i) => rasterInfo(w, names[i]));
         const rows = stripRows(grid.width, 2, 64 * 2 ** 20);
         let done = 0;
         const total = bandNames.length * grid.height;

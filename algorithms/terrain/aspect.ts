@@ -11,7 +11,7 @@
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { slopeAspect, type SlopeMethod } from './kernels/index.js';
-import { allNodataError, closeQuietly, createOutput, demParams, forEachStrip, openDem, rowsPerStrip } from './common.js';
+import { allNodataError, checkFlatValue, closeQuietly, createOutput, demParams, forEachStrip, openDem, rowsPerStrip } from './common.js';
 import { EDGE_HELP, GEO_HELP, METHODS } from './slope.js';
 import type { RasterWriter } from '../../toolbox/io/raster.js';
 
@@ -43,8 +43,7 @@ export default defineAlgorithm({
     { name: 'FLAT_CELLS', kind: 'number', description: 'cells with zero gradient (given FLAT_VALUE)' },
   ],
   check(p) {
-    const f = p.FLAT_VALUE as number;
-    return f >= 0 && f < 360 ? [`FLAT_VALUE ${f} is a valid azimuth, so flat cells could not be told from slopes facing ${f}°; use a value outside [0, 360), e.g. −1`] : [];
+    return checkFlatValue(p.FLAT_VALUE as number);
   },
   async run(p, ctx) {
     const dem = await openDem(p.INPUT, p.BAND, ctx);

@@ -367,3 +367,8 @@ export const TWI_MEMORY_HELP =
   'MAX_MEMORY_GB (default 70 % of the machine\'s memory). On a 24 GiB machine (budget ≈ 16.5 GiB) that is up to about ' +
   '440 million cells (≈ 21000 × 21000); a 4000 × 4000 DEM peaked at 0.57 GB (process total). Larger DEMs are refused ' +
   'up front with a message, never run out of memory half-way. Slope, aspect and curvature have no such limit (row strips).';
+
+/** FLAT_VALUE must lie outside [0, 360): a valid azimuth could not be told from a real aspect. */
+export function checkFlatValue(f: number): string[] {
+  return f >= 0 && f < 360 ? [`FLAT_VALUE ${f} is a valid azimuth, so flat cells could not be told from slopes facing ${f}°; use a value outside [0, 360), e.g. −1`] : [];
+}

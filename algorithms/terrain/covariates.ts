@@ -12,7 +12,7 @@ import { param } from '../../toolbox/params.js';
 import type { RasterWriter } from '../../toolbox/io/raster.js';
 import { curvature, CURVATURE_DEFINITIONS, slopeAspect, type CurvatureConvention, type SlopeMethod, type SlopeUnits } from './kernels/index.js';
 import {
-  allNodataError, checkTwiMemory, closeQuietly, createOutput, demParams, forEachStrip, openDem, readWholeDem, rowsPerStrip,
+  allNodataError, checkFlatValue, checkTwiMemory, closeQuietly, createOutput, demParams, forEachStrip, openDem, readWholeDem, rowsPerStrip,
   runTwiChain, squareCells, TWI_MEMORY_HELP, twiOptions, twiParams,
 } from './common.js';
 import { METHODS, UNITS } from './slope.js';
@@ -57,8 +57,7 @@ export default defineAlgorithm({
     { name: 'BANDS', kind: 'string', description: 'band names, comma-separated' },
   ],
   check(p) {
-    const f = p.FLAT_VALUE as number;
-    return f >= 0 && f < 360 ? [`FLAT_VALUE ${f} is a valid azimuth, so flat cells could not be told from slopes facing ${f}°; use a value outside [0, 360), e.g. −1`] : [];
+    return checkFlatValue(p.FLAT_VALUE as number);
   },
   async run(p, ctx) {
     const dem = await openDem(p.INPUT, p.BAND, ctx);

@@ -41,6 +41,11 @@ export async function openRaster(file: string, what = 'raster'): Promise<RasterI
     ds.close();
     throw new DataError(`${what} ${file} has no raster bands (is it a vector file?)`);
   }
+  return rasterInfo(ds, file);
+}
+
+/** The RasterInfo of an already open dataset (e.g. a netCDF subdataset); `path` names it in messages. */
+export function rasterInfo(ds: gdal.Dataset, path: string): RasterInfo {
   const nb = ds.bands.count();
   const nodata: (number | null)[] = [];
   const bandNames: string[] = [];
@@ -58,7 +63,7 @@ export async function openRaster(file: string, what = 'raster'): Promise<RasterI
   }
   const gt = (ds.geoTransform ?? [0, 1, 0, 0, 0, -1]) as GeoTransform;
   return {
-    path: file,
+    path,
     ds,
     width: ds.rasterSize.x,
     height: ds.rasterSize.y,
