@@ -74,7 +74,7 @@ function makeGrids(model: GbmModel, vars: readonly number[], opts: PartialDepend
 }
 
 /** The grid points as columns (expand.grid order: first variable fastest). */
-function gridColumns(grids: readonly Float64Array[]): { rows: number; cols: Float64Array[] } {
+export function gridColumns(grids: readonly Float64Array[]): { rows: number; cols: Float64Array[] } {
   const q = grids.length;
   let rows = 1;
   for (const g of grids) rows *= g.length;

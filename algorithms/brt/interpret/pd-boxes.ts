@@ -22,6 +22,7 @@
  * Pure TypeScript; no GDAL, no toolbox.
  */
 import type { GbmModel } from '../engine/types.js';
+import { gridColumns } from '../engine/partial-dependence.js';
 
 /** The partial dependence on `vars` as a constant plus boxes. */
 export interface PdBoxes {
@@ -298,18 +299,7 @@ export function evalPdBoxes(b: PdBoxes, points: readonly Float64Array[], out?: F
 export function evalPdBoxesGrid(b: PdBoxes, grids: readonly Float64Array[]): Float64Array {
   const q = b.vars.length;
   if (grids.length !== q) throw new Error(`${grids.length} grids given for ${q} variables`);
-  let rows = 1;
-  for (const g of grids) rows *= g.length;
-  const cols = grids.map(() => new Float64Array(rows));
-  for (let o = 0; o < rows; o++) {
-    let rem = o;
-    for (let j = 0; j < q; j++) {
-      const len = grids[j]!.length;
-      cols[j]![o] = grids[j]![rem % len]!;
-      rem = Math.floor(rem / len);
-    }
-  }
-  return evalPdBoxes(b, cols);
+  return evalPdBoxes(b, gridColumns(grids).cols);
 }
 
 /** Sorted distinct finite values of a column. */
