@@ -66,8 +66,8 @@ export default defineAlgorithm({
     for (const j of new Set(pairs.flat())) {
       if (flat[j]) ctx.warn(`${names[j]} is constant (or missing) in every row of ${d.table.source}; its pairs are left empty — evaluate on rows where it varies`);
     }
-    const todo = pairs.filter(([j, k]) => !flat[j] && !flat[k]);
-    ctx.progress(2, `H-statistic of ${todo.length} pair${todo.length === 1 ? '' : 's'} for ${models.length} model${models.length === 1 ? '' : 's'}`);
+    const computable = pairs.filter(([j, k]) => !flat[j] && !flat[k]);
+    ctx.progress(2, `H-statistic of ${computable.length} pair${computable.length === 1 ? '' : 's'} for ${models.length} model${models.length === 1 ? '' : 's'}`);
     // per pair: H² and H of every model
     const h2s = pairs.map(() => [] as number[]);
     const hs = pairs.map(() => [] as number[]);
@@ -76,7 +76,7 @@ export default defineAlgorithm({
     const pos = new Map(pairs.map(([j, k], i) => [`${j}:${k}`, i]));
     for (let m = 0; m < models.length; m++) {
       ctx.checkCancelled();
-      const res = hStatistics(models[m]!, X, todo, { nTrees: p.N_TREES });
+      const res = hStatistics(models[m]!, X, computable, { nTrees: p.N_TREES });
       for (const r of res) {
         const i = pos.get(`${r.j}:${r.k}`)!;
         h2s[i]!.push(r.h2);
