@@ -109,24 +109,23 @@ export default defineAlgorithm({
         ? saveJson(ctx, p.OUTPUT_METRICS, res.metrics)
         : saveRows(ctx, p.OUTPUT_METRICS, mcols, res.metrics as unknown as Record<string, unknown>[]);
     }
-    if (p.OUTPUT_PREDICTIONS) {
-      const rows: Record<string, unknown>[] = [];
+    // out-of-fold predictions, one row per sample and repeat (for the file and the report)
+    const predictions: CvPredictionRow[] = [];
+    if (p.OUTPUT_PREDICTIONS || p.OUTPUT_REPORT) {
       for (let r = 0; r < p.REPEATS; r++) {
         for (let i = 0; i < n; i++) {
-          rows.push({ row: d.rows[i] + 1, repeat: r + 1, fold: res.folds[r][i] + 1, stratum: strata?.[i] ?? '', observed: d.y[i], predicted: res.oof[r][i] });
+          predictions.push({ row: d.rows[i] + 1, repeat: r + 1, fold: res.folds[r][i] + 1, stratum: strata?.[i] ?? '', observed: d.y[i], predicted: res.oof[r][i] });
         }
       }
-      results.OUTPUT_PREDICTIONS = saveRows(ctx, p.OUTPUT_PREDICTIONS, ['row', 'repeat', 'fold', 'stratum', 'observed', 'predicted'], rows);
+    }
+    if (p.OUTPUT_PREDICTIONS) {
+      results.OUTPUT_PREDICTIONS = saveRows(ctx, p.OUTPUT_PREDICTIONS, ['row', 'repeat', 'fold', 'stratum', 'observed', 'predicted'], predictions as unknown as Record<string, unknown>[]);
     }
     if (p.OUTPUT_MODELS) {
       await saveModelSet(ctx.outputs.stage(p.OUTPUT_MODELS), res.models!, { source: 'brt:cv', target: p.TARGET, seed: p.SEED, repeats: p.REPEATS });
       results.OUTPUT_MODELS = p.OUTPUT_MODELS;
     }
     if (p.OUTPUT_REPORT) {
-      const predictions: CvPredictionRow[] = [];
-      for (let r = 0; r < p.REPEATS; r++) {
-        for (let i = 0; i < n; i++) predictions.push({ row: d.rows[i] + 1, repeat: r + 1, fold: res.folds[r][i] + 1, stratum: strata?.[i] ?? '', observed: d.y[i], predicted: res.oof[r][i] });
-      }
       const rep = await renderReport({
         cv: [{ name: p.TARGET, summary, metrics: res.metrics as unknown as CvMetricRow[], predictions, folds: res.k, repeats: p.REPEATS }],
       }, { title: `Cross-validation of ${p.TARGET}`, subtitle: `${res.k}-fold × ${p.REPEATS} repeats, seed ${p.SEED}`, signal: ctx.signal });
