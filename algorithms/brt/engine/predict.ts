@@ -9,8 +9,8 @@
  * Speed: the trees are compiled once into flat typed arrays. Trees with at most 32 leaves are
  * evaluated QuickScorer-style (Lucchese et al. 2015), extended to gbm's left/right/missing splits:
  * per feature, the sorted thresholds clear bits of each tree's leaf mask, and the lowest set bit
- * names the exit leaf. Blocks of eight rows without missing values use 16-bit masks, two rows per
- * 32-bit word (Qs16Tables); other blocks go four rows per pass. Trees with more leaves fall back
+ * names the exit leaf. Blocks of rows without missing values use narrower masks, several rows per
+ * 32-bit word (PackedQsTables); other blocks go four rows per pass. Trees with more leaves fall back
  * to a flat tree walk. Leaf values are always added in tree order (see predictQs and
  * CompiledForest).
  */
@@ -41,9 +41,9 @@ export interface CompiledForest {
   value: Float64Array;
   /** Leaf-bitmask tables (see QsTables); absent when a tree has more than 32 leaves. */
   qs?: QsTables;
-  /** The same for rows without missing values (see Qs16Tables); absent when qs is, or a tree has
-   * more than 16 leaves reachable without a missing step. */
-  qs16?: Qs16Tables;
+  /** The same for rows without missing values (see PackedQsTables); absent when qs is (a tree
+   * with at most 32 leaves has at most 16 reachable without a missing step). */
+  packed?: PackedQsTables;
 }
 
 /**
@@ -165,20 +165,24 @@ function buildQs(model: GbmModel, k: number, p: number): QsTables | undefined {
 }
 
 /**
- * QsTables for rows with no missing value, eight rows at a time. Such a row never takes a missing
- * branch, so only the leaves reachable through left/right steps count (at most splits + 1: ≤ 16
- * up to interaction depth 15, 10 at the paper's depth 9) and the splits inside missing subtrees
- * drop out. A tree's mask then fits 16 bits and two rows share one 32-bit word: one AND updates
- * both, which cuts the mask updates, the main cost, by about a third. Leaves are numbered in
- * pre-order of the left/right tree, so the lowest alive bit is again the exit leaf.
+ * QsTables for rows with no missing value, several rows per 32-bit mask word. Such a row never
+ * takes a missing branch, so only the leaves reachable through left/right steps count (at most
+ * splits + 1: 10 at the paper's interaction depth 9, ≤ 16 up to depth 15) and the splits inside
+ * missing subtrees drop out. A tree's mask then fits a `width`-bit field and `lanes` rows share a
+ * word (10 bits × 3 rows up to 10 leaves, else 16 × 2): one AND updates them all, which cuts the
+ * mask updates, the main cost. Leaves are numbered in pre-order of the left/right tree, so the
+ * lowest alive bit of a row's field is again its exit leaf.
  */
-export interface Qs16Tables {
+export interface PackedQsTables {
+  /** Bits per row in a mask word (10 or 16) and rows per word (3 or 2). */
+  width: number;
+  lanes: number;
   /** Per predictor v: its splits are [featStart[v], featStart[v + 1] − 1), then a sentinel. */
   featStart: Int32Array;
   /** Per split (sorted by predictor, then threshold): threshold (NaN for a sentinel). */
   thr: Float64Array;
-  /** Per split, two entries: 4 × its tree (its first mask word), then the 16-bit mask of the
-   * leaves alive when x >= thr, in both halves of the word. */
+  /** Per split, two entries: 4 × its tree (its first mask word), then the mask of the leaves
+   * alive when x >= thr, repeated in each of the `lanes` fields of the word. */
   ent: Int32Array;
   /** Per tree: index of its leaf 0 in leafValue. */
   leafStart: Int32Array;
@@ -186,14 +190,15 @@ export interface Qs16Tables {
   leafValue: Float64Array;
 }
 
-/** Builds the Qs16Tables of the first `k` trees, or undefined when a tree has > 16 such leaves. */
-function buildQs16(model: GbmModel, k: number, p: number): Qs16Tables | undefined {
+/** Builds the PackedQsTables of the first `k` trees, or undefined when a tree has > 16 such leaves. */
+function buildPackedQs(model: GbmModel, k: number, p: number): PackedQsTables | undefined {
   const leafStart = new Int32Array(k);
   const leafVals: number[] = [];
   const sVar: number[] = [];
   const sThr: number[] = [];
   const sTree: number[] = [];
   const sMask: number[] = [];
+  let maxLeaves = 0;
   for (let t = 0; t < k; t++) {
     const tr = model.trees[t]!;
     const m = tr.splitVar.length;
@@ -217,6 +222,7 @@ function buildQs16(model: GbmModel, k: number, p: number): Qs16Tables | undefine
       }
     }
     if (leaf > 16) return undefined;
+    if (leaf > maxLeaves) maxLeaves = leaf;
     for (let o = order.length - 1; o >= 0; o--) {
       const i = order[o]!;
       if (tr.splitVar[i]! >= 0) {
@@ -227,13 +233,15 @@ function buildQs16(model: GbmModel, k: number, p: number): Qs16Tables | undefine
     for (const i of order) {
       if (tr.splitVar[i]! < 0) continue;
       const L = tr.left[i]!;
-      const keep = ~(((1 << (hi[L]! - lo[L]!)) - 1) << lo[L]!) & 0xffff;
       sVar.push(tr.splitVar[i]!);
       sThr.push(tr.splitCodePred[i]!);
       sTree.push(t);
-      sMask.push(keep | (keep << 16));
+      sMask.push(~(((1 << (hi[L]! - lo[L]!)) - 1) << lo[L]!));
     }
   }
+  const width = maxLeaves <= 10 ? 10 : 16;
+  const lanes = width === 10 ? 3 : 2;
+  const field = (1 << width) - 1;
   const nSplits = sVar.length;
   const idx = Array.from({ length: nSplits }, (_, i) => i);
   idx.sort((a, b) => sVar[a]! - sVar[b]! || (sThr[a]! < sThr[b]! ? -1 : sThr[a]! > sThr[b]! ? 1 : a - b));
@@ -249,10 +257,12 @@ function buildQs16(model: GbmModel, k: number, p: number): Qs16Tables | undefine
       const i = idx[j - v]!;
       thr[j] = sThr[i]!;
       ent[2 * j] = 4 * sTree[i]!;
-      ent[2 * j + 1] = sMask[i]!;
+      let m = 0;
+      for (let b = 0; b < lanes; b++) m |= (sMask[i]! & field) << (width * b);
+      ent[2 * j + 1] = m;
     }
   }
-  return { featStart, thr, ent, leafStart, leafValue: Float64Array.from(leafVals) };
+  return { width, lanes, featStart, thr, ent, leafStart, leafValue: Float64Array.from(leafVals) };
 }
 
 function checkNTrees(model: GbmModel, nTrees: number | undefined): number {
@@ -307,8 +317,8 @@ export function compileForest(model: GbmModel, nTrees?: number): CompiledForest 
   }
   const p = model.predictorNames.length;
   const qs = buildQs(model, k, p);
-  const qs16 = qs ? buildQs16(model, k, p) : undefined;
-  return { nTrees: k, nPredictors: p, initF: model.initF, roots, depth, feat, thr, kids, value, qs, qs16 };
+  const packed = qs ? buildPackedQs(model, k, p) : undefined;
+  return { nTrees: k, nPredictors: p, initF: model.initF, roots, depth, feat, thr, kids, value, qs, packed };
 }
 
 const BLOCK = 2048;
@@ -326,7 +336,7 @@ export function predictCompiled(forest: CompiledForest, X: readonly Float64Array
   }
   const res = out ?? new Float64Array(n);
   if (res.length !== n) throw new Error(`output array has ${res.length} slots for ${n} rows`);
-  if (forest.qs) return predictQs(forest.qs, forest.qs16, forest.nTrees, forest.initF, X, p, n, res);
+  if (forest.qs) return predictQs(forest.qs, forest.packed, forest.nTrees, forest.initF, X, p, n, res);
   const { roots, depth, feat, thr, kids, value, nTrees, initF } = forest;
   const xb = new Float64Array(BLOCK * p);
   const acc = new Float64Array(BLOCK);
@@ -361,10 +371,10 @@ export function predictCompiled(forest: CompiledForest, X: readonly Float64Array
 }
 
 /**
- * predictCompiled with the bitmask tables: rows eight at a time with the 16-bit tables when a
- * block of eight has no missing value (predictEight), otherwise four at a time (predictQuad).
+ * predictCompiled with the bitmask tables: rows in blocks of 4 × lanes with the packed tables
+ * when a block has no missing value (predictPacked), otherwise four at a time (predictQuad).
  */
-function predictQs(qs: QsTables, qs16: Qs16Tables | undefined, nTrees: number, initF: number, X: readonly Float64Array[], p: number, n: number, res: Float64Array): Float64Array {
+function predictQs(qs: QsTables, packed: PackedQsTables | undefined, nTrees: number, initF: number, X: readonly Float64Array[], p: number, n: number, res: Float64Array): Float64Array {
   const { thr, tree, maskRight } = qs;
   const total = thr.length;
   // per split: 4 * tree, mask for x >= thr
@@ -375,20 +385,26 @@ function predictQs(qs: QsTables, qs16: Qs16Tables | undefined, nTrees: number, i
   }
   const masks = new Int32Array(4 * nTrees);
   let i = 0;
-  if (qs16) {
-    const scratch = { masks: new Int32Array(4 * nTrees), sv: new Float64Array(8), sl: new Int32Array(8), wo: new Int32Array(4), wk: new Int32Array(4) };
-    for (; i + 8 <= n; i += 8) {
+  if (packed) {
+    const { lanes, width } = packed;
+    const G = 4 * lanes;
+    // per pattern of finished rows in a word, their fields set to ones
+    const keep = new Int32Array(1 << lanes);
+    for (let d = 0; d < 1 << lanes; d++) {
+      for (let b = 0; b < lanes; b++) if (d & (1 << b)) keep[d] = keep[d]! | (((1 << width) - 1) << (width * b));
+    }
+    const sc: PackedScratch = { masks: new Int32Array(4 * nTrees), sv: new Float64Array(G), sl: new Int32Array(G), keep, wo: new Int32Array(4), wk: new Int32Array(4) };
+    for (; i + G <= n; i += G) {
       // any missing value (or infinities of both signs, conservatively) makes the sum NaN
       let sum = 0;
       for (let v = 0; v < p; v++) {
         const c = X[v]!;
-        sum += c[i]! + c[i + 1]! + c[i + 2]! + c[i + 3]! + c[i + 4]! + c[i + 5]! + c[i + 6]! + c[i + 7]!;
+        for (let r = i; r < i + G; r++) sum += c[r]!;
       }
       if (sum === sum) {
-        predictEight(qs16, scratch, nTrees, initF, X, p, i, res);
+        predictPacked(packed, sc, nTrees, initF, X, p, i, res);
       } else {
-        predictQuad(qs, ent, masks, nTrees, initF, X, p, n, i, res);
-        predictQuad(qs, ent, masks, nTrees, initF, X, p, n, i + 4, res);
+        for (let r = i; r < i + G; r += 4) predictQuad(qs, ent, masks, nTrees, initF, X, p, n, r, res);
       }
     }
   }
@@ -499,32 +515,36 @@ function predictQuad(qs: QsTables, ent: Int32Array, masks: Int32Array, nTrees: n
   if (i + 3 < n) res[i + 3] = acc3;
 }
 
-interface EightScratch {
-  /** Per tree 4 words, word w holding the 16-bit masks of rows 2w (low half) and 2w + 1. */
+interface PackedScratch {
+  /** Per tree 4 words; row l of the block in word ⌊l / lanes⌋, field l % lanes. */
   masks: Int32Array;
-  /** The eight values of a predictor, sorted, and their rows (0..7). */
+  /** The block's values of a predictor, sorted, and their rows (0..4 × lanes − 1). */
   sv: Float64Array;
   sl: Int32Array;
-  /** The mask words still in play, and per word the bits of its finished rows (kept as 1s). */
+  /** Per pattern of finished rows in a word: their fields set to ones. */
+  keep: Int32Array;
+  /** The mask words still in play, and per word its keep mask. */
   wo: Int32Array;
   wk: Int32Array;
 }
 
 /**
- * Rows i..i+7, none missing, with the 16-bit tables (see Qs16Tables). As in predictQuad, per
- * predictor the eight values are sorted and the splits are scanned once in threshold order: the
- * run up to the j-th smallest value applies to the rows from the j-th smallest up. A word whose
- * two rows are both finished is skipped; in a word with one, that row's half is protected by
- * OR-ing ones into the mask.
+ * Rows i..i + 4 × lanes − 1, none missing, with the packed tables (see PackedQsTables). As in
+ * predictQuad, per predictor the block's values are sorted and the splits are scanned once in
+ * threshold order: the run up to the j-th smallest value applies to the rows from the j-th
+ * smallest up. A word whose rows are all finished is skipped; in the others the finished rows'
+ * fields are protected by OR-ing ones into the mask.
  */
-function predictEight(qs: Qs16Tables, sc: EightScratch, nTrees: number, initF: number, X: readonly Float64Array[], p: number, i: number, res: Float64Array): void {
-  const { featStart, thr, ent, leafStart, leafValue } = qs;
-  const { masks, sv, sl, wo, wk } = sc;
+function predictPacked(qs: PackedQsTables, sc: PackedScratch, nTrees: number, initF: number, X: readonly Float64Array[], p: number, i: number, res: Float64Array): void {
+  const { featStart, thr, ent, lanes } = qs;
+  const { masks, sv, sl, keep, wo, wk } = sc;
+  const G = 4 * lanes;
+  const all = (1 << lanes) - 1;
   masks.fill(-1);
   for (let v = 0; v < p; v++) {
     const col = X[v]!;
-    // insertion sort of the eight values, carrying their rows
-    for (let l = 0; l < 8; l++) {
+    // insertion sort of the block's values, carrying their rows
+    for (let l = 0; l < G; l++) {
       const x = col[i + l]!;
       let j = l;
       for (; j > 0 && sv[j - 1]! > x; j--) {
@@ -546,16 +566,16 @@ function predictEight(qs: Qs16Tables, sc: EightScratch, nTrees: number, initF: n
       masks[t + 3] = masks[t + 3]! & m;
     }
     let done = 0;
-    for (let j = 1; j < 8; j++) {
+    for (let j = 1; j < G; j++) {
       done |= 1 << sl[j - 1]!;
       s = sv[j]!;
       if (!(thr[k]! <= s)) continue;
       let nw = 0;
       for (let w = 0; w < 4; w++) {
-        const d = (done >> (2 * w)) & 3;
-        if (d === 3) continue;
+        const d = (done >> (lanes * w)) & all;
+        if (d === all) continue;
         wo[nw] = w;
-        wk[nw] = (d & 1 ? 0xffff : 0) | (d & 2 ? -65536 : 0);
+        wk[nw] = keep[d]!;
         nw++;
       }
       const o0 = wo[0]!;
@@ -598,6 +618,53 @@ function predictEight(qs: Qs16Tables, sc: EightScratch, nTrees: number, initF: n
       }
     }
   }
+  if (lanes === 3) {
+    sumLeaves3(qs, masks, nTrees, initF, i, 0, res);
+    sumLeaves3(qs, masks, nTrees, initF, i, 2, res);
+  } else {
+    sumLeaves2(qs, masks, nTrees, initF, i, res);
+  }
+}
+
+// A row's exit leaf is the lowest alive bit of its field (never empty: the exit leaf stays);
+// the fields above it do not matter. Each row adds its leaves in tree order.
+
+/** Leaf sums of the rows in mask words w and w + 1, three rows per word. */
+function sumLeaves3(qs: PackedQsTables, masks: Int32Array, nTrees: number, initF: number, i: number, w: number, res: Float64Array): void {
+  const { leafStart, leafValue } = qs;
+  let a0 = initF;
+  let a1 = initF;
+  let a2 = initF;
+  let a3 = initF;
+  let a4 = initF;
+  let a5 = initF;
+  for (let t = 0, q = w; t < nTrees; t++, q += 4) {
+    const base = leafStart[t]! + 31;
+    const u0 = masks[q]!;
+    const v0 = masks[q + 1]!;
+    const u1 = u0 >>> 10;
+    const u2 = u0 >>> 20;
+    const v1 = v0 >>> 10;
+    const v2 = v0 >>> 20;
+    a0 += leafValue[base - Math.clz32(u0 & -u0)]!;
+    a1 += leafValue[base - Math.clz32(u1 & -u1)]!;
+    a2 += leafValue[base - Math.clz32(u2 & -u2)]!;
+    a3 += leafValue[base - Math.clz32(v0 & -v0)]!;
+    a4 += leafValue[base - Math.clz32(v1 & -v1)]!;
+    a5 += leafValue[base - Math.clz32(v2 & -v2)]!;
+  }
+  const r = i + 3 * w;
+  res[r] = a0;
+  res[r + 1] = a1;
+  res[r + 2] = a2;
+  res[r + 3] = a3;
+  res[r + 4] = a4;
+  res[r + 5] = a5;
+}
+
+/** Leaf sums of the eight rows of a block, two rows per word. */
+function sumLeaves2(qs: PackedQsTables, masks: Int32Array, nTrees: number, initF: number, i: number, res: Float64Array): void {
+  const { leafStart, leafValue } = qs;
   let a0 = initF;
   let a1 = initF;
   let a2 = initF;
@@ -606,7 +673,6 @@ function predictEight(qs: Qs16Tables, sc: EightScratch, nTrees: number, initF: n
   let a5 = initF;
   let a6 = initF;
   let a7 = initF;
-  // a row's exit leaf is the lowest alive bit of its half (never empty: the exit leaf stays)
   for (let t = 0, q = 0; t < nTrees; t++, q += 4) {
     const base = leafStart[t]! + 31;
     const w0 = masks[q]!;

@@ -1,6 +1,6 @@
-// Rows go through predictCompiled in blocks of eight: a block with no missing value takes the
-// 16-bit-mask path that ignores missing subtrees, any other block the four-row path. These
-// tests mix both kinds of block (and a tail that is not a multiple of eight) in one call and
+// Rows go through predictCompiled in blocks of 8 or 12: a block with no missing value takes the
+// packed-mask path that ignores missing subtrees, any other block the four-row path. These
+// tests mix both kinds of block (and tails shorter than a block) in one call and
 // compare with values from outside the code: a tree walked by hand, R's predict.gbm, and the
 // plain tree walk of fit.ts.
 import { describe, it, expect } from 'vitest';
@@ -23,7 +23,7 @@ function tree(nodes: [v: number, thrOrValue: number, l: number, r: number, m: nu
   };
 }
 
-describe('blocks of eight rows with and without missing values', () => {
+describe('blocks of rows with and without missing values', () => {
   it('match a hand walk of two small trees (one with a split in its missing subtree)', () => {
     // tree 1: x0 < 0.5 -> 1; x0 >= 0.5 -> (x1 < 2 -> 2, x1 >= 2 -> 4, x1 missing -> 8);
     //         x0 missing -> (x1 < 1 -> 16, x1 >= 1 -> 32, x1 missing -> 64)
@@ -59,46 +59,55 @@ describe('blocks of eight rows with and without missing values', () => {
         missing: new Int32Array(2), trainError: new Float64Array(2),
       },
     };
-    // [x0, x1, expected with tree 1 only, expected with both trees]
+    // [x0, x1, expected with tree 1 only, expected with both trees], walked by hand
     const rows: [number, number, number, number][] = [
-      // block 0: no missing value
       [0, 0, 1.25, 257.25],
       [0.5, 2, 4.25, 260.25],
       [0.7, 1.9, 2.25, 258.25],
       [-3, -1, 1.25, 129.25],
       [1, -5, 2.25, 130.25],
-      [Infinity, 3, 4.25, 260.25],
-      [-1, Infinity, 1.25, 257.25],
+      [Infinity, 3, 4.25, 260.25], // 5
+      [-1, Infinity, 1.25, 257.25], // 6
       [0.49, 2, 1.25, 257.25],
-      // block 1: one missing value (row 11)
       [0.6, 0.5, 2.25, 258.25],
       [2, 10, 4.25, 260.25],
       [0.1, -0.1, 1.25, 129.25],
-      [NaN, 0.5, 16.25, 272.25],
+      [NaN, 0.5, 16.25, 272.25], // 11
       [1, 1, 2.25, 258.25],
       [0.5, 0, 2.25, 258.25],
       [0, 5, 1.25, 257.25],
       [3, -2, 2.25, 130.25],
-      // block 2: no missing value
       [0.5, 1.99, 2.25, 258.25],
       [0.5, -0, 2.25, 258.25],
       [9, 9, 4.25, 260.25],
       [-9, 9, 1.25, 257.25],
-      [-Infinity, -9, 1.25, 129.25],
+      [-Infinity, -9, 1.25, 129.25], // 20
       [0.6, -9, 2.25, 130.25],
       [0.6, 2.5, 4.25, 260.25],
       [0.2, 0, 1.25, 257.25],
-      // tail of three rows
-      [NaN, NaN, 64.25, 576.25],
+      [NaN, NaN, 64.25, 576.25], // 24
       [0.8, NaN, 8.25, 520.25],
       [NaN, 1, 32.25, 288.25],
     ];
-    const X = [Float64Array.from(rows.map((r) => r[0])), Float64Array.from(rows.map((r) => r[1]))];
-    expect(Array.from(predictCompiled(compileForest(model, 1), X))).toEqual(rows.map((r) => r[2]));
-    expect(Array.from(predictCompiled(compileForest(model), X))).toEqual(rows.map((r) => r[3]));
-    // the same rows shifted by one: other blocks, other partners in each block
-    const X1 = X.map((c) => c.subarray(1));
-    expect(Array.from(predictCompiled(compileForest(model), X1))).toEqual(rows.slice(1).map((r) => r[3]));
+    const finite = [0, 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23];
+    // 12 rows without missing values (+Infinity), 12 with one, 12 without (-Infinity), 4 missing;
+    // a sum of +Infinity and -Infinity in one block would send it down the four-row path
+    const layout = [
+      ...finite.slice(0, 10), 5, 6,
+      ...finite.slice(10, 13), 11, ...finite.slice(13, 20), 20,
+      ...finite.slice(0, 11), 20,
+      24, 25, 26, 11,
+    ];
+    const X = [Float64Array.from(layout, (r) => rows[r]![0]), Float64Array.from(layout, (r) => rows[r]![1])];
+    const one = compileForest(model, 1);
+    const both = compileForest(model);
+    // every shift puts other rows together in a block and in a mask word
+    for (let shift = 0; shift < 12; shift++) {
+      const Xs = X.map((c) => c.subarray(shift));
+      const want = layout.slice(shift);
+      expect(Array.from(predictCompiled(one, Xs)), `shift ${shift}`).toEqual(want.map((r) => rows[r]![2]));
+      expect(Array.from(predictCompiled(both, Xs)), `shift ${shift}`).toEqual(want.map((r) => rows[r]![3]));
+    }
   });
 
   it("match R's predict.gbm on rows with NA (model with splits in missing subtrees)", () => {
@@ -118,7 +127,8 @@ describe('blocks of eight rows with and without missing values', () => {
     }
   });
 
-  it('match the plain tree walk on random rows, a few with a missing value', () => {
+  // depth 9: at most 10 leaves without a missing step, three rows per mask word; depth 13: two
+  it.each([[9, 3], [13, 2]])('match the plain tree walk on random rows, a few with a missing value (depth %i)', (depth, lanes) => {
     let s = 7;
     const rnd = (): number => {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -128,11 +138,13 @@ describe('blocks of eight rows with and without missing values', () => {
     const n = 400;
     const X = Array.from({ length: p }, () => Float64Array.from({ length: n }, () => (rnd() < 0.2 ? NaN : rnd() * 10)));
     const y = Float64Array.from({ length: n }, (_, i) => (X[0]![i]! === X[0]![i]! ? X[0]![i]! : 3) + (X[1]![i]! === X[1]![i]! ? 0 : 2) + rnd());
-    const model = fitGbm(X, y, { nTrees: 80, interactionDepth: 9, shrinkage: 0.1, nMinObsInNode: 3, bagFraction: 0.8, seed: 5 });
+    const model = fitGbm(X, y, { nTrees: 80, interactionDepth: depth, shrinkage: 0.1, nMinObsInNode: 3, bagFraction: 0.8, seed: 5 });
     const m = 1003;
     const XN = Array.from({ length: p }, () => Float64Array.from({ length: m }, () => Math.floor(rnd() * 40) / 4));
     for (let i = 0; i < m; i++) if (rnd() < 0.03) XN[Math.floor(rnd() * p)]![i] = NaN;
-    const fast = predictCompiled(compileForest(model), XN);
+    const forest = compileForest(model);
+    expect(forest.packed?.lanes).toBe(lanes);
+    const fast = predictCompiled(forest, XN);
     for (let i = 0; i < m; i++) {
       let acc = model.initF;
       for (let t = 0; t < model.nTrees; t++) acc += treeValueAt(model.trees[t]!, XN, i);
