@@ -3,7 +3,7 @@
 // on the training rows (in their original order, as R's data[train, ]) and predict the held-out
 // rows, optionally at several tree counts (the CV error curve of brt:tune).
 
-import { fitGbm, treeValueAt } from '../engine/fit.js';
+import { fitGbm } from '../engine/fit.js';
 import type { GbmModel, GbmParams } from '../engine/types.js';
 
 export interface CvData {
@@ -40,18 +40,13 @@ function take(a: Float64Array, idx: Int32Array): Float64Array {
 export function runFitTask(d: CvData, t: FitTask): FitResult {
   const Xtr = d.X.map((c) => take(c, t.train));
   const ytr = take(d.y, t.train);
-  const model = fitGbm(Xtr, ytr, { ...t.params, predictorNames: d.names });
-  const Xte = d.X.map((c) => take(c, t.test));
-  const m = t.test.length;
-  const f = new Float64Array(m).fill(model.initF);
-  const curve = t.curve ? t.curve.map(() => new Float64Array(m)) : undefined;
-  let next = 0;
-  for (let k = 0; k < model.nTrees; k++) {
-    const tree = model.trees[k];
-    for (let i = 0; i < m; i++) f[i] += treeValueAt(tree, Xte, i);
-    if (curve && t.curve) {
-      while (next < t.curve.length && t.curve[next] === k + 1) curve[next++].set(f);
-    }
-  }
-  return { id: t.id, pred: f, curve, model: t.keepModel ? model : undefined };
+  const nTrees = t.params.nTrees;
+  // the held-out rows are predicted by the fit itself (see GbmFitHooks.heldOut): the same values
+  // as predicting them with the finished model, without walking 1600 trees again
+  const at = t.curve ? [...t.curve] : [];
+  if (at[at.length - 1] !== nTrees) at.push(nTrees);
+  const pred = at.map(() => new Float64Array(t.test.length));
+  const model = fitGbm(Xtr, ytr, { ...t.params, predictorNames: d.names }, { heldOut: { X: d.X.map((c) => take(c, t.test)), at, pred } });
+  const curve = t.curve ? pred.slice(0, t.curve.length) : undefined;
+  return { id: t.id, pred: pred[pred.length - 1]!, curve, model: t.keepModel ? model : undefined };
 }

@@ -97,13 +97,21 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
   const order = presort(X);
   // CGBM::Initialize: cTotalInBag = (unsigned long)(dBagFraction * cTrain)
   const nBag = Math.floor(bagFraction * n);
-  const grower = new TreeGrower(X, order, interactionDepth, nMinObsInNode);
+  // held-out rows ride along behind the training rows (see GbmFitHooks.heldOut)
+  const held = hooks.heldOut;
+  const m = held ? held.X[0]?.length ?? 0 : 0;
+  if (held && (held.X.length !== p || held.X.some((c) => c.length !== m) || held.pred.length !== held.at.length)) {
+    throw new Error(`held-out rows need ${p} columns of equal length and one output per tree count`);
+  }
+  const Xg = held ? X.map((c, v) => { const a = new Float64Array(n + m); a.set(c); a.set(held.X[v]!, n); return a; }) : X;
+  const grower = new TreeGrower(Xg, order, interactionDepth, nMinObsInNode, n);
   grower.unitWeights = w.every((v) => v === 1);
   grower.treeBufReserve = nTrees;
   const rng = new RMersenneTwister(seed);
-  const F = new Float64Array(n).fill(initF);
+  const F = new Float64Array(n + m).fill(initF);
   const z = new Float64Array(n);
-  const inBag = new Uint8Array(n);
+  const inBag = new Uint8Array(n + m);
+  let nextAt = 0;
   const trees: GbmTree[] = new Array(nTrees);
   const trainError = new Float64Array(nTrees);
 
@@ -133,6 +141,7 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
     }
     // CGaussian::Deviance
     trainError[t] = dl / dw;
+    while (held && nextAt < held.at.length && held.at[nextAt] === t + 1) held.pred[nextAt++]!.set(F.subarray(n));
     hooks.onTree?.(t + 1, nTrees);
   }
 

@@ -22,7 +22,10 @@
 import type { GbmTree } from './types.js';
 
 export class TreeGrower {
+  /** Training rows (the first n rows of X; `order` sorts them). */
   readonly n: number;
+  /** All rows of X: training rows, then held-out rows that only follow the splits to their leaves. */
+  readonly nAll: number;
   readonly p: number;
   readonly depth: number;
   readonly minObs: number;
@@ -40,6 +43,8 @@ export class TreeGrower {
   private seg: Int32Array;
   private nBagCap: number;
   private readonly side: Uint8Array;
+  /** 1 where no training row misses the variable (its splits send every row left or right) */
+  private readonly noMissing: Uint8Array;
   private readonly wz: Float64Array;
   /** All training rows (in bag or not) grouped by node: slot s holds [aStart[s], aStart[s] + aCnt[s]). */
   private readonly all: Int32Array;
@@ -101,20 +106,26 @@ export class TreeGrower {
   private readonly bMW: Float64Array;
   private readonly bMN: Int32Array;
 
-  constructor(X: readonly Float64Array[], order: Int32Array, depth: number, minObs: number) {
+  /**
+   * `X` holds the training rows first and then, optionally, held-out rows (`nTrain` says where they
+   * begin): those are never searched nor bagged, but addLeafValues() updates them too.
+   */
+  constructor(X: readonly Float64Array[], order: Int32Array, depth: number, minObs: number, nTrain = X[0]!.length) {
     this.X = X;
     this.p = X.length;
-    this.n = X[0]!.length;
+    this.n = nTrain;
+    this.nAll = X[0]!.length;
     this.order = order;
     this.depth = depth;
     this.minObs = minObs;
     this.nBagCap = 0;
     this.seg = new Int32Array(0);
-    this.side = new Uint8Array(this.n);
+    this.side = new Uint8Array(this.nAll);
+    this.noMissing = Uint8Array.from(X, (x) => +!x.some((a) => a !== a));
     this.wz = new Float64Array(this.n);
-    this.all = new Int32Array(this.n);
-    this.allTmp = new Int32Array(this.n);
-    this.allTmpM = new Int32Array(this.n);
+    this.all = new Int32Array(this.nAll);
+    this.allTmp = new Int32Array(this.nAll);
+    this.allTmpM = new Int32Array(this.nAll);
     const nc = 3 * depth + 1;
     this.nVar = new Int32Array(nc);
     this.nSplit = new Float64Array(nc);
@@ -231,9 +242,10 @@ export class TreeGrower {
     this.sSearch[0] = 1;
     this.sOff[0] = 0;
     const all = this.all;
-    for (let i = 0; i < n; i++) all[i] = i;
+    const nAll = this.nAll;
+    for (let i = 0; i < nAll; i++) all[i] = i;
     this.aStart[0] = 0;
-    this.aCnt[0] = n;
+    this.aCnt[0] = nAll;
     let nTerm = 1;
     for (let d = 0; d < this.depth; d++) {
       for (let s = 0; s < nTerm; s++) {
@@ -261,8 +273,8 @@ export class TreeGrower {
   }
 
   /**
-   * After grow(): F[r] += the (shrunk) leaf value of the tree just grown, for every training row r
-   * (in bag or not). The same doubles as walking the emitted tree: each leaf's value is
+   * After grow(): F[r] += the (shrunk) leaf value of the tree just grown, for every row r of X
+   * (in bag or not, held out or not). The same doubles as walking the emitted tree: each leaf's value is
    * shrinkage × prediction, exactly as emit() stores it, and each row's leaf is the one its
    * values lead to (the node partition applies the tree's own comparisons).
    */
@@ -405,24 +417,39 @@ export class TreeGrower {
     let wr = 0;
     let wm = 0;
     let wl = a0;
-    for (let k = a0; k < a1; k++) {
-      const r = all[k]!;
-      const x = xv[r]!;
-      // side bits: 1 = left, 2 = right, 4 = missing
-      // (branch-free: the comparisons as 0/1; a missing x fails both)
-      const lt = +(x < thr);
-      const ge = +(x >= thr);
-      const sd = lt + 2 * ge + 4 * (1 - lt - ge);
-      side[r] = sd;
-      const ib = inBag[r]!;
-      cl += sd & ib;
-      cr += (sd >> 1) & ib;
-      all[wl] = r;
-      tmpA[wr] = r;
-      tmpAM[wm] = r;
-      wl += sd & 1;
-      wr += (sd >> 1) & 1;
-      wm += sd >> 2;
+    if (this.noMissing[v]) {
+      // no training row misses v: every row goes left or right (side 1 or 2)
+      for (let k = a0; k < a1; k++) {
+        const r = all[k]!;
+        const isR = +(xv[r]! >= thr);
+        side[r] = 1 + isR;
+        cr += isR & inBag[r]!;
+        all[wl] = r;
+        tmpA[wr] = r;
+        wl += 1 - isR;
+        wr += isR;
+      }
+      cl = cnt - cr;
+    } else {
+      for (let k = a0; k < a1; k++) {
+        const r = all[k]!;
+        const x = xv[r]!;
+        // side bits: 1 = left, 2 = right, 4 = missing
+        // (branch-free: the comparisons as 0/1; a missing x fails both)
+        const lt = +(x < thr);
+        const ge = +(x >= thr);
+        const sd = lt + 2 * ge + 4 * (1 - lt - ge);
+        side[r] = sd;
+        const ib = inBag[r]!;
+        cl += sd & ib;
+        cr += (sd >> 1) & ib;
+        all[wl] = r;
+        tmpA[wr] = r;
+        tmpAM[wm] = r;
+        wl += sd & 1;
+        wr += (sd >> 1) & 1;
+        wm += sd >> 2;
+      }
     }
     al = wl - a0;
     ar = wr;

@@ -36,6 +36,12 @@ export interface GbmFitHooks {
   onTree?: (i: number, nTrees: number) => void;
   /** Checked before every tree; when aborted, fitGbm throws an Error named "AbortError". */
   signal?: AbortSignal;
+  /**
+   * Rows to predict while fitting (cross-validation's held-out rows): columns like X. They take no
+   * part in the fit; each follows every tree's splits to its leaf as the training rows do, so
+   * `pred[c]` receives exactly what predict() gives with the first `at[c]` trees (`at` ascending).
+   */
+  heldOut?: { X: readonly Float64Array[]; at: readonly number[]; pred: Float64Array[] };
 }
 
 /**

@@ -70,6 +70,22 @@ describe.each(CASES)('gbm parity: %s', (name) => {
     });
   });
 
+  it('predicts held-out rows during the fit (cross-validation) as predict.gbm, without changing the fit', () => {
+    const X = columns(f.newdata, f.varNames);
+    const at = f.predict.map((p) => p.nTrees);
+    const pred = at.map(() => new Float64Array(X[0]!.length));
+    const m = fitGbm(columns(f.x, f.varNames), Float64Array.from(f.y), {
+      ...f.params,
+      seed: f.seed,
+      weights: f.weights ?? undefined,
+      predictorNames: f.varNames,
+    }, { heldOut: { X, at, pred } });
+    f.predict.forEach((p, i) => expect(Array.from(pred[i]!), `n.trees ${p.nTrees}`).toEqual(p.values));
+    expect(Array.from(m.training.trainError)).toEqual(f.trainError);
+    const rt = f.trees[f.trees.length - 1]!;
+    expect(Array.from(m.trees[rt.index - 1]!.splitCodePred)).toEqual(rt.splitCodePred);
+  });
+
   it('has the same relative influence and summary percentages', () => {
     const ri = relativeInfluence(model);
     expect(ri.names).toEqual(f.varNames);
