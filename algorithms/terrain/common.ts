@@ -132,10 +132,10 @@ export function squareCells(dem: Dem): Dem {
  * DEMs are read by GDAL straight into a Float32Array (no Float64 window and copy); a nodata value
  * that is not exact in float32 (e.g. −9999.9 on a Float32 band) is matched as float32, as before.
  */
-export async function readRows(dem: Dem, y0: number, rows: number, out?: Float32Array): Promise<Float32Array | Float64Array> {
-  if (!dem.float32) return readWindow(dem.info, dem.band, 0, y0, dem.width, rows);
+export async function readRows(dem: Dem, y0: number, rows: number, out?: Float32Array | Float64Array): Promise<Float32Array | Float64Array> {
+  if (!dem.float32) return readWindow(dem.info, dem.band, 0, y0, dem.width, rows, out instanceof Float64Array ? out : undefined);
   const n = dem.width * rows;
-  const buf = out && out.length === n ? out : new Float32Array(n);
+  const buf = out instanceof Float32Array && out.length === n ? out : new Float32Array(n);
   const b = await dem.info.ds.bands.getAsync(dem.band);
   await b.pixels.readAsync(0, y0, dem.width, rows, buf);
   const nd = dem.nodata;
@@ -151,10 +151,10 @@ export function gridOf(dem: Dem, data: Float32Array | Float64Array, y0: number, 
   return { data, width: dem.width, height: rows, dx: sub(dem.dx), dy: sub(dem.dy) };
 }
 
-/** Rows per strip: `rows` if given (> 0), else what keeps ~`arrays` Float64 rows per cell under 128 MiB. */
-export function rowsPerStrip(dem: Dem, arrays: number, rows?: number): number {
+/** Rows per strip: `rows` if given (> 0), else what keeps ~`arrays` Float64 rows per cell under the budget (128 MiB). */
+export function rowsPerStrip(dem: Dem, arrays: number, rows?: number, budgetBytes = 128 * 2 ** 20): number {
   if (rows && rows > 0) return rows;
-  return stripRows(dem.width, arrays, 128 * 2 ** 20, 256);
+  return stripRows(dem.width, arrays, budgetBytes, 256);
 }
 
 export interface Strip {
@@ -190,6 +190,46 @@ export async function forEachStrip(dem: Dem, ctx: RunContext, rows: number, fn: 
     ctx.progress((100 * (y0 + n)) / H);
   }
   return valid;
+}
+
+export interface RowStrip {
+  /** Grid of the strip plus its halo rows; only valid until fn's promise resolves. */
+  grid: Grid;
+  /** First DEM row of the strip's interior and its number of rows. */
+  y0: number;
+  rows: number;
+  /** Grid row of the first interior row (0 at the DEM's top, else 1). */
+  first: number;
+}
+
+/**
+ * forEachStrip for kernels that compute a range of rows themselves (slopeAspect's `rows`): one
+ * buffer serves every strip, and the two rows a strip shares with the previous one (its halo) are
+ * copied rather than read again, so each DEM row is read once and nothing is allocated per strip.
+ * No valid-cell count (the kernel counts as it goes).
+ */
+export async function forEachRowStrip(dem: Dem, ctx: RunContext, rows: number, fn: (s: RowStrip) => Promise<void>): Promise<void> {
+  const W = dem.width;
+  const H = dem.height;
+  const cap = (Math.min(rows, H) + 2) * W;
+  const buf = dem.float32 ? new Float32Array(cap) : new Float64Array(cap);
+  let held0 = 0; // the buffer holds DEM rows [held0, held1)
+  let held1 = 0;
+  for (const [y0, n] of strips(H, rows)) {
+    ctx.checkCancelled();
+    const a = Math.max(0, y0 - 1);
+    const b = Math.min(H, y0 + n + 1);
+    let from = a;
+    if (held0 <= a && a < held1) {
+      buf.copyWithin(0, (a - held0) * W, (held1 - held0) * W);
+      from = held1;
+    }
+    if (from < b) await readRows(dem, from, b - from, buf.subarray((from - a) * W, (b - a) * W));
+    held0 = a;
+    held1 = b;
+    await fn({ grid: gridOf(dem, buf.subarray(0, (b - a) * W), a, b - a), y0, rows: n, first: y0 - a });
+    ctx.progress((100 * (y0 + n)) / H);
+  }
 }
 
 export function allNodataError(dem: Dem): DataError {
@@ -244,7 +284,7 @@ export async function writeWhole(w: RasterWriter, band: number, dem: Dem, data: 
 export const demParams = {
   input: () => param.raster('INPUT', 'Digital elevation model (elevations in metres; projected, geographic or — with a warning — without CRS)'),
   band: () => param.integer('BAND', 'Band of INPUT holding the elevations', { default: 1, min: 1, advanced: true }),
-  stripRows: () => param.integer('STRIP_ROWS', 'Rows per processing strip (0 = automatic, ~128 MiB per strip); results do not depend on it', { default: 0, min: 0, advanced: true }),
+  stripRows: (automatic = '~128 MiB per strip') => param.integer('STRIP_ROWS', `Rows per processing strip (0 = automatic, ${automatic}); results do not depend on it`, { default: 0, min: 0, advanced: true }),
   maxMemory: () => param.number('MAX_MEMORY_GB', `Memory budget of the TWI chain in GiB (default 70 % of this machine's memory, ${defaultMemoryGb().toFixed(1)} GiB); larger DEMs are refused with a message instead of running out of memory`, { optional: true, min: 0, exclusiveMin: true, advanced: true }),
 };
 

@@ -118,6 +118,12 @@ export function defaultNodata(dataType: string): number {
 export interface RasterWriter {
   info: RasterInfo;
   write(band: number, x: number, y: number, w: number, h: number, data: Float64Array | Float32Array): Promise<void>;
+  /**
+   * write() without its copy: `data` already holds the band's nodata value (info.nodata) where
+   * values are missing, and no NaN. GDAL reads it in place, so it must not change until the
+   * promise resolves. (A Float32 band given a Float64Array, or the like, goes through write().)
+   */
+  writeReady(band: number, x: number, y: number, w: number, h: number, data: Float64Array | Float32Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -152,7 +158,7 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
     bandNames: o.bandNames ?? Array.from({ length: o.bands }, (_, i) => `band_${i + 1}`),
     dataType, blockHeight: 256,
   };
-  return {
+  const writer: RasterWriter = {
     info,
     async write(band, x, y, w, h, data) {
       // a fresh buffer per call (concurrent writes must not share one), in the band's own type when
@@ -165,6 +171,12 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
       const b = await ds.bands.getAsync(band);
       await b.pixels.writeAsync(x, y, w, h, scratch);
     },
+    async writeReady(band, x, y, w, h, data) {
+      const native = dataType === 'Float32' ? data instanceof Float32Array : dataType === 'Float64' ? data instanceof Float64Array : false;
+      if (!native || data.length !== w * h) return writer.write(band, x, y, w, h, data);
+      const b = await ds.bands.getAsync(band);
+      await b.pixels.writeAsync(x, y, w, h, data);
+    },
     async close() {
       await ds.flushAsync();
       ds.close();
@@ -175,6 +187,7 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
       }
     },
   };
+  return writer;
 }
 
 /** Band names in GDAL's PAM sidecar (<file>.aux.xml), which GDAL reads as band descriptions. */

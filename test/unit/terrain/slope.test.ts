@@ -133,3 +133,59 @@ describe('geographic DEMs', () => {
     expect(() => slopeAspect(g)).toThrow(/one per row/);
   });
 });
+
+describe('slopeAspect — the shared-sum Horn path (slope only) equals the per-cell path', () => {
+  /** Rough random DEM with nodata holes (NaN), an infinite cell and flat patches. */
+  function randomGrid(w: number, h: number, seed: number, f32: boolean, dx: number | number[]): Grid {
+    let s = seed;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const data = f32 ? new Float32Array(w * h) : new Float64Array(w * h);
+    for (let i = 0; i < data.length; i++) {
+      const u = rnd();
+      data[i] = u < 0.04 ? NaN : u < 0.1 ? 500 : 100 + 900 * rnd() * rnd();
+    }
+    data[Math.floor(data.length / 2)] = Infinity;
+    return { data, width: w, height: h, dx, dy: typeof dx === 'number' ? dx * 1.5 : dx.map((v) => v * 0.9) };
+  }
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+  for (const f32 of [true, false]) {
+    for (const edges of ['compute', 'none'] as const) {
+      it(`${f32 ? 'Float32' : 'Float64'} DEM, edges ${edges}: bit for bit, with the same flat and nodata counts`, () => {
+        for (const [w, h] of [[3, 3], [4, 7], [37, 23]] as const) {
+          const dxs: (number | number[])[] = [30, Array.from({ length: h }, (_, r) => 20 + r)];
+          for (const dx of dxs) {
+            const g = randomGrid(w, h, w * 31 + h, f32, dx);
+            for (const units of ['degrees', 'percent', 'radians'] as const) {
+              const ref = slopeAspect(g, { edges, units, aspect: true, zFactor: 2 }); // per-cell path
+              const fast = slopeAspect(g, { edges, units, aspect: false, zFactor: 2 });
+              expect(bits(fast.slope)).toEqual(bits(ref.slope));
+              let flat = 0;
+              let nodata = 0;
+              for (let i = 0; i < g.data.length; i++) {
+                if (g.data[i] !== g.data[i]) nodata++;
+                else if (ref.aspect![i] === -1) flat++;
+              }
+              expect(fast.flatCount).toBe(flat);
+              expect(fast.nodataCount).toBe(nodata);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('rows, slopeOut and nodataValue: a row range equals the same rows of the whole grid, nodata written as given', () => {
+    const g = randomGrid(29, 17, 7, true, 25);
+    const whole = slopeAspect(g, { aspect: false });
+    for (const [a, b] of [[0, 17], [0, 1], [1, 16], [5, 9], [16, 17], [4, 4]] as const) {
+      const out = new Float32Array((b - a) * 29).fill(123);
+      const r = slopeAspect(g, { aspect: false, rows: [a, b], slopeOut: out, nodataValue: -9999 });
+      expect(r.slope).toBe(out);
+      const expected = Float32Array.from(whole.slope.subarray(a * 29, b * 29), (v) => (v !== v ? -9999 : v));
+      expect(bits(out)).toEqual(bits(expected));
+    }
+    expect(() => slopeAspect(g, { rows: [3, 18] })).toThrow(/outside/);
+    expect(() => slopeAspect(g, { aspect: false, rows: [0, 2], slopeOut: new Float32Array(5) })).toThrow(/slopeOut/);
+  });
+});
