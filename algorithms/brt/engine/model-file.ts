@@ -45,8 +45,12 @@ function arr(a: ArrayLike<number>): string {
   return s + ']';
 }
 
-/** Serialises a model (and optional metadata) to the model-file JSON text. */
-export function modelToJson(model: GbmModel, meta: Record<string, unknown> = {}): string {
+/**
+ * Serialises a model (and optional metadata) to the model-file JSON text. With `treeNodes` the
+ * trees are left out and their node counts written as "treeNodes" instead (the header of a binary
+ * model set, whose tree arrays follow in binary).
+ */
+export function modelToJson(model: GbmModel, meta: Record<string, unknown> = {}, o: { treeNodes?: boolean } = {}): string {
   const t = model.training;
   const lines: string[] = [];
   lines.push('{');
@@ -67,6 +71,11 @@ export function modelToJson(model: GbmModel, meta: Record<string, unknown> = {})
     `"training": {"nRows": ${num(t.nRows)}, "nBag": ${num(t.nBag)}, "weighted": ${t.weighted ? 'true' : 'false'}, ` +
       `"min": ${arr(t.min)}, "max": ${arr(t.max)}, "missing": ${arr(t.missing)},\n "trainError": ${arr(t.trainError)}},`,
   );
+  if (o.treeNodes) {
+    lines.push(`"treeNodes": ${arr(model.trees.map((tr) => tr.splitVar.length))}`);
+    lines.push('}');
+    return lines.join('\n');
+  }
   lines.push('"trees": [');
   model.trees.forEach((tr, i) => {
     const parts = TREE_FIELDS.map((f) => `"${f}": ${arr(tr[f])}`);
@@ -130,7 +139,13 @@ function parseTree(v: unknown, i: number, p: number): GbmTree {
     if (INT_FIELDS.has(f)) (t as unknown as Record<string, Int32Array>)[f] = intArray(v[f], where, f, m);
     else (t as unknown as Record<string, Float64Array>)[f] = floatArray(v[f], where, f, m);
   }
-  // structure: pre-order, children after their parent, leaves without children
+  checkTree(t, p, where);
+  return t;
+}
+
+/** A tree's structure: pre-order, children after their parent, leaves without children. */
+export function checkTree(t: GbmTree, p: number, where: string): void {
+  const m = t.splitVar.length;
   for (let k = 0; k < m; k++) {
     const s = t.splitVar[k]!;
     if (s === -1) {
@@ -143,11 +158,13 @@ function parseTree(v: unknown, i: number, p: number): GbmTree {
     }
     if (Number.isNaN(t.splitCodePred[k]!)) fail(where, `node ${k} has no threshold`);
   }
-  return t;
 }
 
-/** Parses model-file text (or an already parsed object); clear errors for anything else. */
-export function modelFromJson(input: string | unknown): ModelFileContents {
+/**
+ * Parses model-file text (or an already parsed object); clear errors for anything else. `trees`,
+ * when given, supplies the trees instead of the document's "trees" (binary model sets).
+ */
+export function modelFromJson(input: string | unknown, trees?: (doc: Record<string, unknown>, p: number, nTrees: number) => GbmTree[]): ModelFileContents {
   let doc: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -194,9 +211,14 @@ export function modelFromJson(input: string | unknown): ModelFileContents {
   };
   const initF = numField(doc, 'initF', '');
   const nTrees = numField(doc, 'nTrees', '', true);
-  const trees = doc['trees'];
-  if (!Array.isArray(trees)) fail('', '"trees" must be an array');
-  if (trees.length !== nTrees) fail('', `"nTrees" says ${nTrees} but the file holds ${trees.length} trees`);
+  let parsed: GbmTree[];
+  if (trees) parsed = trees(doc, p, nTrees);
+  else {
+    const list = doc['trees'];
+    if (!Array.isArray(list)) fail('', '"trees" must be an array');
+    if (list.length !== nTrees) fail('', `"nTrees" says ${nTrees} but the file holds ${list.length} trees`);
+    parsed = list.map((t, i) => parseTree(t, i, p));
+  }
   const tr = doc['training'];
   if (!isObj(tr)) fail('', '"training" must be an object');
   const nRows = numField(tr, 'nRows', 'training', true);
@@ -218,7 +240,7 @@ export function modelFromJson(input: string | unknown): ModelFileContents {
     params: pr,
     initF,
     nTrees,
-    trees: trees.map((t, i) => parseTree(t, i, p)),
+    trees: parsed,
     training,
   };
   return { model, meta: isObj(meta) ? meta : {} };
