@@ -111,6 +111,7 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
   const F = new Float64Array(n + m).fill(initF);
   const z = new Float64Array(n);
   const inBag = new Uint8Array(n + m);
+  const u = new Float64Array(n);
   let nextAt = 0;
   const trees: GbmTree[] = new Array(nTrees);
   const trainError = new Float64Array(nTrees);
@@ -123,8 +124,9 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
     // (gbm's test u·(n − i) < nBag − bagged; the right side is a whole number k, so it equals
     // floor(u·(n − i)) < k, evaluated without a branch: the sign bit of floor(u·(n − i)) − k)
     let bagged = 0;
+    rng.fillUnif(u, n);
     for (let i = 0; i < n; i++) {
-      const take = (((rng.unifRand() * (n - i)) | 0) - (nBag - bagged)) >>> 31;
+      const take = (((u[i]! * (n - i)) | 0) - (nBag - bagged)) >>> 31;
       inBag[i] = take;
       bagged += take;
     }

@@ -74,6 +74,17 @@ export class RMersenneTwister {
     return (y >>> 0) * 2.3283064365386963e-10;
   }
 
+  /**
+   * The next `count` values of unifRand() into out[0..count) (one call instead of one per value:
+   * a double returned from a call that is not inlined costs a heap allocation).
+   */
+  fillUnif(out: Float64Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const x = this.genrand();
+      out[i] = x <= 0 ? 0.5 * I2_32M1 : 1 - x <= 0 ? 1 - 0.5 * I2_32M1 : x;
+    }
+  }
+
   /** R's `unif_rand()`: a double strictly inside (0, 1). */
   unifRand(): number {
     const x = this.genrand();

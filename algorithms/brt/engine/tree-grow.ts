@@ -61,7 +61,7 @@ export class TreeGrower {
   /** Σ|w·z| over the in-bag rows of the current tree; -1 disables the pre-test (huge values). */
   private absSum = 0;
   /** scratch for scanVariable results */
-  private readonly res = new Float64Array(10);
+  private readonly res = new Float64Array(15);
   /** [0, value] pairs for branch-free selection */
   private readonly pickZ = new Float64Array(2);
   private readonly pickW = new Float64Array(2);
@@ -310,6 +310,10 @@ export class TreeGrower {
       return;
     }
     const res = this.res;
+    // the scans' double inputs travel in res[11..14]: double arguments would be boxed on the heap
+    res[11] = initSum;
+    res[12] = initW;
+    res[14] = this.absSum;
     const off = this.sOff[s]!;
     let bestImp = 0;
     let bestVar = -1;
@@ -325,9 +329,10 @@ export class TreeGrower {
     let bMN = 0;
     for (let v = 0; v < this.p; v++) {
       const k0 = off + v * stride + start;
-      const imp = this.unitWeights
-        ? scanVariableUnit(this.X[v]!, this.seg, this.wz, k0, k0 + cnt, initSum, initN, minObs, bestImp, res, this.absSum)
-        : scanVariable(this.X[v]!, this.seg, this.wz, w, k0, k0 + cnt, initSum, initW, initN, minObs, bestImp, res);
+      res[13] = bestImp;
+      if (this.unitWeights) scanVariableUnit(this.X[v]!, this.seg, this.wz, k0, k0 + cnt, initN, minObs, res);
+      else scanVariable(this.X[v]!, this.seg, this.wz, w, k0, k0 + cnt, initN, minObs, res);
+      const imp = res[10]!;
       if (imp > bestImp) {
         bestImp = imp;
         bestVar = v;
@@ -457,9 +462,8 @@ export class TreeGrower {
     for (let j = 0; j < wm; j++) all[wl + wr + j] = tmpAM[j]!;
     const cm = cnt - cl - cr;
     const minObs2 = 2 * this.minObs;
-    const searchable = (c: number, initN: number): boolean => c > 0 && !(initN === c && c < minObs2);
     const needPartition =
-      !lastSplit && (searchable(cl, this.bLN[s]!) || searchable(cr, this.bRN[s]!) || searchable(cm, this.bMN[s]!));
+      !lastSplit && (searchable(cl, this.bLN[s]!, minObs2) || searchable(cr, this.bRN[s]!, minObs2) || searchable(cm, this.bMN[s]!, minObs2));
     // stable partition of every variable's segment: left | right | missing
     const off = this.sOff[s]!;
     const half = this.p * stride;
@@ -618,6 +622,11 @@ export class TreeGrower {
   }
 }
 
+/** Whether search() can find a split in a node of c in-bag rows (gbm's count initN). */
+function searchable(c: number, initN: number, minObs2: number): boolean {
+  return c > 0 && !(initN === c && c < minObs2);
+}
+
 /**
  * Stable 2-way partition of seg[k0, k1) by side[row] (1 left, 2 right) into seg[d0, d0 + cl) (left)
  * and seg[d0 + cl, d0 + k1 - k0) (right), out of place (the destination is the other half of
@@ -654,8 +663,10 @@ function partition3(seg: Int32Array, k0: number, k1: number, d0: number, cl: num
 
 /**
  * One variable of a node search (CNodeSearch::IncorporateObs over the node's in-bag rows in
- * presorted order, missing rows first). Returns the best improvement found that beats
- * `bestImp`, or `bestImp` itself when none does; on improvement, `res` receives
+ * presorted order, missing rows first). Puts into res[10] the best improvement found that beats
+ * `bestImp`, or `bestImp` itself when none does (a returned double would be boxed on the heap
+ * at every call; for the same reason the inputs initSum, initW, bestImp, absSum come in
+ * res[11..14]); on improvement, `res` receives
  * [split, leftSum, leftW, leftN, rightSum, rightW, rightN, ...] at the best candidate; always
  * res[7..9] = missing sum, weight, count of the variable.
  *
@@ -672,13 +683,13 @@ function scanVariable(
   w: Float64Array,
   k0: number,
   k1: number,
-  initSum: number,
-  initW: number,
   initN: number,
   minObs: number,
-  bestImp: number,
   res: Float64Array,
-): number {
+): void {
+  const initSum = res[11]!;
+  const initW = res[12]!;
+  const bestImp = res[13]!;
   let rs = initSum;
   let rw = initW;
   let rn = initN;
@@ -707,7 +718,10 @@ function scanVariable(
   const kStart = k + minObs;
   let kEnd = k + rn - minObs;
   if (kEnd > k1 - 1) kEnd = k1 - 1;
-  if (kStart > kEnd) return bestImp;
+  if (kStart > kEnd) {
+    res[10] = bestImp;
+    return;
+  }
   let ls = 0;
   let lw = 0;
   for (; k < kStart; k++) {
@@ -761,7 +775,7 @@ function scanVariable(
     rn--;
     last = x;
   }
-  return best;
+  res[10] = best;
 }
 
 /**
@@ -775,13 +789,13 @@ function scanVariableUnit(
   wz: Float64Array,
   k0: number,
   k1: number,
-  initSum: number,
   initN: number,
   minObs: number,
-  bestImp: number,
   res: Float64Array,
-  absSum: number,
-): number {
+): void {
+  const initSum = res[11]!;
+  const bestImp = res[13]!;
+  const absSum = res[14]!;
   let rs = initSum;
   let rn = initN;
   let ms = 0;
@@ -803,7 +817,10 @@ function scanVariableUnit(
   const kStart = k + minObs;
   let kEnd = k + rn - minObs;
   if (kEnd > k1 - 1) kEnd = k1 - 1;
-  if (kStart > kEnd) return bestImp;
+  if (kStart > kEnd) {
+    res[10] = bestImp;
+    return;
+  }
   let ls = 0;
   for (; k < kStart; k++) {
     const q = wz[seg[k]!]!;
@@ -861,7 +878,8 @@ function scanVariableUnit(
       rf -= 1;
       last = x;
     }
-    return best;
+    res[10] = best;
+    return;
   }
   if (mn === 0) {
     for (; k <= kEnd; k++) {
@@ -888,7 +906,8 @@ function scanVariableUnit(
       rn--;
       last = x;
     }
-    return best;
+    res[10] = best;
+    return;
   }
   const mMean = ms / mn;
   const lrm = lr + mn;
@@ -921,5 +940,5 @@ function scanVariableUnit(
     rn--;
     last = x;
   }
-  return best;
+  res[10] = best;
 }
