@@ -23,6 +23,19 @@ describe("R's Mersenne-Twister (set.seed / unif_rand)", () => {
     ]);
   });
 
+  it('fillUnif gives the same stream in blocks (set.seed(1), across the refill)', () => {
+    const r = new RMersenneTwister(1);
+    const a = new Float64Array(620);
+    const b = new Float64Array(380);
+    r.fillUnif(a, 620);
+    r.fillUnif(b, 380);
+    const x = [...a, ...b];
+    expect([x[0], x[1], x[623], x[624], x[625], x[999]]).toEqual([
+      0.26550866314209998, 0.37212389963679016, 0.13648758619092405, 0.32486514048650861, 0.62107629375532269,
+      0.2655367199331522,
+    ]);
+  });
+
   it('matches negative, zero and extreme seeds', () => {
     // Rscript -e 'set.seed(-7); print(runif(3), digits=17)'
     expect(draws(-7, 3)).toEqual([0.32649485557340086, 0.53986111702397466, 0.25473622092977166]);
