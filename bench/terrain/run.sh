@@ -2,14 +2,15 @@
 # Terrain benchmark: the socp terrain algorithms through the CLI (node dist/toolbox/cli/main.js run
 # terrain:slope | terrain:curvature | terrain:twi, GeoTIFF in and out) against gdaldem and SAGA 8.5,
 # on a synthetic 4000 x 4000 Float32 90 m projected DEM. Run by hand from the repository root:
-#   bash bench/terrain/run.sh [N=4000] [RUNS=3]
+#   bash bench/terrain/run.sh [N=4000] [RUNS=3] [PAIRS=all|slope]
+# PAIRS=slope times only gdaldem slope (both layouts) and socp terrain:slope, skipping the slow SAGA pairs.
 # Needs gdal-bin, saga and GNU time (apt-get install gdal-bin saga time). Prints wall time, CPU time
 # (user + system) and peak memory (/usr/bin/time -v) of each whole process, one pair after the other,
 # A B A B … Compare only figures taken side by side in one run: the machine's speed drifts, and on a
 # loaded machine quote CPU seconds and the ratios.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-n="${1:-4000}"; runs="${2:-3}"
+n="${1:-4000}"; runs="${2:-3}"; pairs="${3:-all}"
 work="${TMPDIR:-/tmp}/socp-bench-terrain"
 mkdir -p "$work"
 cd "$root"
@@ -38,6 +39,7 @@ for i in $(seq "$runs"); do
   measure "gdaldem slope, socp's GTiff opts" gdaldem slope -q -compute_edges -co TILED=YES -co BLOCKXSIZE=256 \
     -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co ZLEVEL=1 -co PREDICTOR=3 "$dem" "$work/gdal_slope_deflate.tif"
   measure "socp terrain:slope (Horn)"     "${socp[@]}" terrain:slope --INPUT="$dem" --OUTPUT="$work/socp_slope.tif" -q
+  [ "$pairs" = slope ] && continue
   measure "SAGA ta_morphometry 0 (ZT)"    saga_cmd -f=q ta_morphometry 0 -ELEVATION="$dem" -METHOD=6 \
     -SLOPE="$work/s.sdat" -ASPECT="$work/a.sdat" -C_LONG="$work/cl.sdat" -C_CROS="$work/cc.sdat"
   measure "socp terrain:curvature"        "${socp[@]}" terrain:curvature --INPUT="$dem" \
