@@ -462,8 +462,12 @@ export class TreeGrower {
     for (let j = 0; j < wm; j++) all[wl + wr + j] = tmpAM[j]!;
     const cm = cnt - cl - cr;
     const minObs2 = 2 * this.minObs;
-    const needPartition =
-      !lastSplit && (searchable(cl, this.bLN[s]!, minObs2) || searchable(cr, this.bRN[s]!, minObs2) || searchable(cm, this.bMN[s]!, minObs2));
+    const wantL = searchable(cl, this.bLN[s]!, minObs2);
+    const wantR = searchable(cr, this.bRN[s]!, minObs2);
+    const needPartition = !lastSplit && (wantL || wantR || searchable(cm, this.bMN[s]!, minObs2));
+    // with no missing child and only one child that can be split, only its rows are written (the
+    // other child's segment is never read: search() stops at its row count)
+    const only = cm === 0 && wantL !== wantR ? (wantL ? 1 : 2) : 0;
     // stable partition of every variable's segment: left | right | missing
     const off = this.sOff[s]!;
     const half = this.p * stride;
@@ -479,7 +483,8 @@ export class TreeGrower {
           // first, then x < thr is a prefix of the sorted values): move the missing rows last
           seg.copyWithin(d0, k0 + cm, k0 + cnt);
           if (cm > 0) seg.copyWithin(d0 + cl + cr, k0, k0 + cm);
-        } else if (cm === 0) partition2(seg, k0, k0 + cnt, d0, cl, side);
+        } else if (only !== 0) filterSide(seg, k0, k0 + cnt, d0, side, only === 2);
+        else if (cm === 0) partition2(seg, k0, k0 + cnt, d0, cl, side);
         else partition3(seg, k0, k0 + cnt, d0, cl, cr, side);
       }
     }
@@ -633,14 +638,41 @@ function searchable(c: number, initN: number, minObs2: number): boolean {
  * `seg`). Branch-free: one store per row at the cursor its side selects.
  */
 function partition2(seg: Int32Array, k0: number, k1: number, d0: number, cl: number, side: Uint8Array): void {
+  // the right cursor is kept as its distance from the left one
   let wl = d0;
-  let wr = d0 + cl;
+  let gap = cl;
   for (let k = k0; k < k1; k++) {
     const r = seg[k]!;
     const isR = side[r]! >> 1;
-    seg[wl + ((wr - wl) & -isR)] = r;
-    wl += 1 - isR;
-    wr += isR;
+    seg[wl + (gap & -isR)] = r;
+    const isL = 1 - isR;
+    wl += isL;
+    gap += isR - isL;
+  }
+}
+
+/**
+ * The rows of seg[k0, k1) on one side, in order, into the node's range of the other half:
+ * left rows (side 1) to [d0, d0 + cl), or right rows (side 2) to [d0 + cl, d0 + k1 - k0).
+ * Branch-free: every row is stored at the cursor, which advances only for a wanted row, so a stray
+ * store lands on the next free place. Left rows are written forwards and right rows backwards, so
+ * the stray stores stay inside the node's range (a stray needs a row of the other side there).
+ */
+function filterSide(seg: Int32Array, k0: number, k1: number, d0: number, side: Uint8Array, right: boolean): void {
+  if (!right) {
+    let w = d0;
+    for (let k = k0; k < k1; k++) {
+      const r = seg[k]!;
+      seg[w] = r;
+      w += side[r]! & 1;
+    }
+    return;
+  }
+  let w = d0 + (k1 - k0) - 1;
+  for (let k = k1 - 1; k >= k0; k--) {
+    const r = seg[k]!;
+    seg[w] = r;
+    w -= side[r]! >> 1;
   }
 }
 
