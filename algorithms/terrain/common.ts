@@ -151,10 +151,10 @@ export function gridOf(dem: Dem, data: Float32Array | Float64Array, y0: number, 
   return { data, width: dem.width, height: rows, dx: sub(dem.dx), dy: sub(dem.dy) };
 }
 
-/** Rows per strip: `rows` if given (> 0), else what keeps ~`arrays` Float64 rows per cell under the budget (128 MiB). */
-export function rowsPerStrip(dem: Dem, arrays: number, rows?: number, budgetBytes = 128 * 2 ** 20): number {
+/** Rows per strip: `rows` if given (> 0), else what keeps ~`arrays` Float64 rows per cell under 128 MiB. */
+export function rowsPerStrip(dem: Dem, arrays: number, rows?: number): number {
   if (rows && rows > 0) return rows;
-  return stripRows(dem.width, arrays, budgetBytes, 256);
+  return stripRows(dem.width, arrays, 128 * 2 ** 20, 256);
 }
 
 export interface Strip {

@@ -11,7 +11,7 @@
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { slopeAspect, type SlopeMethod, type SlopeUnits } from './kernels/index.js';
-import { allNodataError, closeQuietly, createOutput, demParams, forEachRowStrip, openDem, rowsPerStrip } from './common.js';
+import { allNodataError, closeQuietly, createOutput, demParams, forEachRowStrip, openDem } from './common.js';
 import type { RasterWriter } from '../../toolbox/io/raster.js';
 
 export const METHODS = ['horn', 'zevenbergen-thorne'] as const;
@@ -75,9 +75,11 @@ export default defineAlgorithm({
       let nodataCells = 0;
       const out = w;
       const nodata = w.info.nodata[0]!;
-      // small strips (256 rows at 4000 columns) stay in cache between GDAL's read, the kernel and
-      // GDAL's write; larger ones were no faster
-      const rows = rowsPerStrip(dem, 1, p.STRIP_ROWS, 8 * 2 ** 20);
+      // small strips (≈ 8 MiB: 256 rows at 4000 columns) stay in cache between GDAL's read, the
+      // kernel and GDAL's write (larger ones were no faster); a power of two up to the output's
+      // 256-row tiles, so every few strips complete a row of tiles that can be flushed
+      const fit = Math.max(1, Math.min(256, Math.floor((8 * 2 ** 20) / (8 * dem.width))));
+      const rows = p.STRIP_ROWS > 0 ? p.STRIP_ROWS : 2 ** Math.floor(Math.log2(fit));
       // the kernel writes the file's nodata value itself, into one reused buffer
       const buf = new Float32Array(Math.min(rows, dem.height) * dem.width);
       await forEachRowStrip(dem, ctx, rows, async (s) => {
