@@ -882,6 +882,13 @@ function scanVariableUnit(
     // would convert them at every use)
     let lf = ln + 0.5 - 0.5;
     let rf = rn + 0.5 - 0.5;
+    // the best candidate is kept in locals and stored once after the loop: a store into `res`
+    // inside the loop would make V8 re-check and reload the arrays at every step
+    let bSplit = 0;
+    let bLs = 0;
+    let bLf = 0;
+    let bRs = 0;
+    let bRf = 0;
     for (; k <= kEnd; k++) {
       const r = seg[k]!;
       const x = xv[r]!;
@@ -893,13 +900,11 @@ function scanVariableUnit(
           if (imp > best) {
             best = imp;
             cut = best < 1e-200 ? -1 : best * lrc;
-            res[0] = 0.5 * (last + x);
-            res[1] = ls;
-            res[2] = lf;
-            res[3] = lf;
-            res[4] = rs;
-            res[5] = rf;
-            res[6] = rf;
+            bSplit = 0.5 * (last + x);
+            bLs = ls;
+            bLf = lf;
+            bRs = rs;
+            bRf = rf;
           }
         }
       }
@@ -909,6 +914,15 @@ function scanVariableUnit(
       rs -= q;
       rf -= 1;
       last = x;
+    }
+    if (best > bestImp) {
+      res[0] = bSplit;
+      res[1] = bLs;
+      res[2] = bLf;
+      res[3] = bLf;
+      res[4] = bRs;
+      res[5] = bRf;
+      res[6] = bRf;
     }
     res[10] = best;
     return;
