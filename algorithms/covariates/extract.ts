@@ -12,7 +12,8 @@ import { openRaster, readWindow, stripRows, strips } from '../../toolbox/io/rast
 import { saveTable } from '../../toolbox/io/outputs.js';
 import { addColumn, readTable } from '../../toolbox/io/table.js';
 import { param } from '../../toolbox/params.js';
-import { crsLabel, transformer } from './grid.js';
+import { crsLabel } from './grid.js';
+import { transformer } from '../../toolbox/io/crs.js';
 
 function listRows(rows: number[]): string {
   return rows.slice(0, 50).join(', ') + (rows.length > 50 ? `, … (${rows.length - 50} more)` : '');

@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 import { DataError, UsageError } from '../../toolbox/errors.js';
 import { openRaster, rasterInfo, type GeoTransform, type RasterInfo } from '../../toolbox/io/raster.js';
 import { crsToWkt } from '../../toolbox/io/table.js';
@@ -21,49 +21,6 @@ export interface Grid {
   height: number;
   geoTransform: GeoTransform;
   srsWkt: string;
-}
-
-/**
- * A SpatialReference whose axis mapping is the traditional GIS order (x = longitude / easting).
- * gdal-async 3.x has no setAxisMappingStrategy(); the mapping is read from the config option
- * OSR_DEFAULT_AXIS_MAPPING_STRATEGY when the object is created, so we set it just for the creation
- * (synchronous, so no other code runs in between) and restore it.
- */
-export function gisSrs(wkt: string): gdal.SpatialReference {
-  const key = 'OSR_DEFAULT_AXIS_MAPPING_STRATEGY';
-  const before = gdal.config.get(key);
-  gdal.config.set(key, 'TRADITIONAL_GIS_ORDER');
-  try {
-    return gdal.SpatialReference.fromWKT(wkt);
-  } finally {
-    gdal.config.set(key, before ?? null);
-  }
-}
-
-/** A function transforming x/y arrays in place from one CRS to another (traditional GIS order). */
-export function transformer(fromWkt: string, toWkt: string): ((x: Float64Array, y: Float64Array) => number) | null {
-  if (!fromWkt || !toWkt) return null;
-  const a = gisSrs(fromWkt);
-  const b = gisSrs(toWkt);
-  if (a.isSame(b)) return null;
-  const ct = new gdal.CoordinateTransformation(a, b);
-  return (x, y) => {
-    let failed = 0;
-    for (let i = 0; i < x.length; i++) {
-      if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
-      try {
-        const p = ct.transformPoint(x[i], y[i]);
-        x[i] = p.x;
-        y[i] = p.y;
-        if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) failed++;
-      } catch {
-        x[i] = NaN;
-        y[i] = NaN;
-        failed++;
-      }
-    }
-    return failed;
-  };
 }
 
 export function sameCrs(a: string, b: string): boolean {

@@ -11,7 +11,8 @@ import { createRaster, stripRows, strips } from '../../toolbox/io/raster.js';
 import { crsToWkt, numericColumn, readTable } from '../../toolbox/io/table.js';
 import { param } from '../../toolbox/params.js';
 import { Estimator, type Method } from './kernels/idw.js';
-import { cellX, cellY, checkGridParams, crsLabel, gridParams, targetGrid, transformer, type Extent } from './grid.js';
+import { cellX, cellY, checkGridParams, crsLabel, gridParams, targetGrid, type Extent } from './grid.js';
+import { transformer } from '../../toolbox/io/crs.js';
 
 export default defineAlgorithm({
   id: 'covariates:interpolate',

@@ -1,68 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Point helpers of the sampling and PCA tools (no default export): reproject point coordinates to a
-// raster's CRS with GDAL/OGR (always in x = easting/longitude, y = northing/latitude order) and read
+// Point helpers of the sampling and PCA tools (no default export): check the points' CRS and read
 // the raster's values at the points (the value of the pixel containing each point, as
-// gdallocationinfo does).
+// gdallocationinfo does). Reprojection is toolbox/io/crs.ts.
 
-import gdal from 'gdal-async';
 import { DataError } from '../../toolbox/errors.js';
 import { readWindow, type RasterInfo } from '../../toolbox/io/raster.js';
-
-/**
- * Since GDAL 3 a CRS such as EPSG:4326 follows its authority's axis order (latitude first) unless
- * the axis mapping strategy is OAMS_TRADITIONAL_GIS_ORDER. gdal-async (3.6) has no
- * SetAxisMappingStrategy, so coordinates are swapped by hand for CRSs whose authority order is
- * latitude/longitude or northing/easting — unless the process-wide default
- * OSR_DEFAULT_AXIS_MAPPING_STRATEGY=TRADITIONAL_GIS_ORDER is in force, in which case GDAL already
- * uses x/y order.
- */
-function authoritySwaps(srs: gdal.SpatialReference): boolean {
-  let traditional = false;
-  try {
-    traditional = (gdal.config.get('OSR_DEFAULT_AXIS_MAPPING_STRATEGY') ?? '').toUpperCase() === 'TRADITIONAL_GIS_ORDER';
-  } catch {
-    traditional = false;
-  }
-  if (traditional) return false;
-  try {
-    return srs.EPSGTreatsAsLatLong() || srs.EPSGTreatsAsNorthingEasting();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Coordinates (x = easting/longitude, y = northing/latitude) from one CRS to another, in place into
- * new arrays. Either WKT empty: the coordinates are taken as they are. Points that cannot be
- * transformed become NaN.
- */
-export function transformXY(x: Float64Array, y: Float64Array, fromWkt: string, toWkt: string): { x: Float64Array; y: Float64Array } {
-  const ox = Float64Array.from(x);
-  const oy = Float64Array.from(y);
-  if (!fromWkt || !toWkt) return { x: ox, y: oy };
-  const from = gdal.SpatialReference.fromWKT(fromWkt);
-  const to = gdal.SpatialReference.fromWKT(toWkt);
-  if (from.isSame(to)) return { x: ox, y: oy };
-  const ct = new gdal.CoordinateTransformation(from, to);
-  const swapIn = authoritySwaps(from);
-  const swapOut = authoritySwaps(to);
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) {
-      ox[i] = NaN;
-      oy[i] = NaN;
-      continue;
-    }
-    try {
-      const p = swapIn ? ct.transformPoint(y[i], x[i]) : ct.transformPoint(x[i], y[i]);
-      ox[i] = swapOut ? p.y : p.x;
-      oy[i] = swapOut ? p.x : p.y;
-    } catch {
-      ox[i] = NaN;
-      oy[i] = NaN;
-    }
-  }
-  return { x: ox, y: oy };
-}
 
 /** Pixel (col, row) containing map point (x, y), or null outside the raster. Handles rotated grids. */
 export function pixelOf(r: RasterInfo, x: number, y: number): [number, number] | null {

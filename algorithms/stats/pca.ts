@@ -11,7 +11,8 @@ import { readTable } from '../../toolbox/io/table.js';
 import { saveJson, saveRows } from '../../toolbox/io/outputs.js';
 import { Rng } from '../sampling/core/prng.js';
 import { checkAnyValid, constantBands, resolveBands, scanStack } from '../sampling/stack.js';
-import { checkPointCrs, transformXY, valuesAtPoints } from '../sampling/points.js';
+import { checkPointCrs, valuesAtPoints } from '../sampling/points.js';
+import { transformXY } from '../../toolbox/io/crs.js';
 import { coverage, covarianceOfCentred, pcaOfMatrix, scores, type Point2 } from './core/pca.js';
 
 const round = (v: number, digits = 6): number => Number(v.toPrecision(digits));
