@@ -46,7 +46,7 @@ export default defineAlgorithm({
     param.enum('METHOD', 'Gradient estimator: horn (Horn 1981) or zevenbergen-thorne (Zevenbergen & Thorne 1987)', METHODS, { default: 'horn' }),
     param.boolean('COMPUTE_EDGES', 'Compute border cells and cells next to nodata (gdaldem -compute_edges)', { default: true }),
     param.number('Z_FACTOR', 'Multiplier of the elevations (vertical exaggeration / unit conversion)', { default: 1, min: 0, exclusiveMin: true }),
-    demParams.stripRows('~8 MiB per strip'),
+    demParams.stripRows('up to 256 rows of ~8 MiB'),
     param.rasterDestination('OUTPUT', 'Slope raster (GeoTIFF)', { extensions: ['.tif', '.tiff'] }),
   ],
   outputs: [
