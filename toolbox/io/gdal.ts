@@ -4,6 +4,7 @@
 // always means x = easting/longitude, y = northing/latitude, so the traditional GIS order is set
 // once for the process before any CRS is made.
 
+import './lazy-xmlbuilder2.js'; // before gdal-async
 import gdal from 'gdal-async';
 
 gdal.config.set('OSR_DEFAULT_AXIS_MAPPING_STRATEGY', 'TRADITIONAL_GIS_ORDER');
