@@ -156,6 +156,7 @@ export function slopeAspect(grid: Grid, options: SlopeAspectOptions = {}): Slope
   const fast = horn && !wantAspect && W >= 3;
   const R = fast ? [0, 1, 2].map(() => (z instanceof Float32Array ? new Float32Array(W) : new Float64Array(W))) : [];
   const todo = fast ? new Int32Array(W + 1) : new Int32Array(0);
+  const tan = new Float64Array(fast ? W : 0);
   let sumsReady = -1; // R of rows sumsReady − 1 and sumsReady are in R[row % 3]
 
   for (let r = r0; r < r1; r++) {
@@ -174,7 +175,7 @@ export function slopeAspect(grid: Grid, options: SlopeAspectOptions = {}): Slope
     }
     sumsReady = r + 1;
     todo[0] = 0;
-    k.flatCount += hornRow(z, W, r * W, R[(r + 2) % 3]!, R[(r + 1) % 3]!, k.slope, o, k.ewres, k.nsres, k.unitCode, k.fr, todo);
+    k.flatCount += hornRow(z, W, r * W, R[(r + 2) % 3]!, R[(r + 1) % 3]!, k.slope, o, k.ewres, k.nsres, k.unitCode, k.fr, todo, tan);
     cell(k, r, 0, o);
     for (let j = 1; j <= todo[0]!; j++) cell(k, r, todo[j]!, o + todo[j]!);
     cell(k, r, W - 1, o + W - 1);
@@ -195,11 +196,11 @@ function rowSum(z: Float32Array | Float64Array, b: number, W: number, dst: Float
  * so the result is the same bit for bit. The south row sums are stored into `south`, to serve as
  * the north sums two rows later. Cells whose window holds a NaN (their sums are NaN), or whose
  * centre is NaN, are left for the general path: their columns are appended to todo (todo[0] =
- * count). Returns the number of flat cells.
+ * count) and their tan[c] set to NaN. Returns the number of flat cells.
  */
 function hornRow(
   z: Float32Array | Float64Array, W: number, m: number, north: Float32Array | Float64Array, south: Float32Array | Float64Array,
-  out: Float32Array, o: number, ew: number, ns: number, unit: number, fr: (v: number) => number, todo: Int32Array,
+  out: Float32Array, o: number, ew: number, ns: number, unit: number, fr: (v: number) => number, todo: Int32Array, tan: Float64Array,
 ): number {
   const u = m - W, d = m + W;
   let flat = 0;
@@ -215,16 +216,30 @@ function hornRow(
     const sn = fr(s - north[c]!);
     if (mc !== mc || we !== we || sn !== sn) {
       todo[++todo[0]!] = c;
+      tan[c] = NaN;
     } else {
       const gx = we / ew;
       const gy = sn / ns;
-      const t = Math.sqrt(gx * gx + gy * gy) / 8;
-      out[o + c] = unit === 0 ? Math.atan(t) * RAD2DEG : unit === 1 ? 100 * t : Math.atan(t);
+      tan[c] = Math.sqrt(gx * gx + gy * gy) / 8;
       if (we === 0 && sn === 0) flat++;
     }
     cl = cc; cc = cr;
     dl = dc; dc = dr;
     mc = mr;
+  }
+  // atan in a loop of its own: around each call the JIT saves every live floating-point register,
+  // and with the sums loop's many live values that made the whole kernel ≈ 30 % slower
+  if (unit === 1) {
+    for (let c = 1; c < W - 1; c++) {
+      const t = tan[c]!;
+      if (t === t) out[o + c] = 100 * t;
+    }
+  } else {
+    const scale = unit === 0 ? RAD2DEG : 1;
+    for (let c = 1; c < W - 1; c++) {
+      const t = tan[c]!;
+      if (t === t) out[o + c] = Math.atan(t) * scale;
+    }
   }
   return flat;
 }
