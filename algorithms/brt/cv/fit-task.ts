@@ -3,7 +3,7 @@
 // on the training rows (in their original order, as R's data[train, ]) and predict the held-out
 // rows, optionally at several tree counts (the CV error curve of brt:tune).
 
-import { fitGbm } from '../engine/fit.js';
+import { fitGbm, fitHeldOut } from '../engine/fit.js';
 import type { GbmModel, GbmParams } from '../engine/types.js';
 
 export interface CvData {
@@ -46,7 +46,10 @@ export function runFitTask(d: CvData, t: FitTask): FitResult {
   const at = t.curve ? [...t.curve] : [];
   if (at[at.length - 1] !== nTrees) at.push(nTrees);
   const pred = at.map(() => new Float64Array(t.test.length));
-  const model = fitGbm(Xtr, ytr, { ...t.params, predictorNames: d.names }, { heldOut: { X: d.X.map((c) => take(c, t.test)), at, pred } });
+  const heldOut = { X: d.X.map((c) => take(c, t.test)), at, pred };
+  const opts = { ...t.params, predictorNames: d.names };
+  // a fold's trees are not needed once its held-out rows are predicted
+  const model = t.keepModel ? fitGbm(Xtr, ytr, opts, { heldOut }) : (fitHeldOut(Xtr, ytr, opts, heldOut), undefined);
   const curve = t.curve ? pred.slice(0, t.curve.length) : undefined;
-  return { id: t.id, pred: pred[pred.length - 1]!, curve, model: t.keepModel ? model : undefined };
+  return { id: t.id, pred: pred[pred.length - 1]!, curve, model };
 }

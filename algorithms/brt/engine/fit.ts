@@ -65,6 +65,25 @@ function abortError(): Error {
  * bit for bit (trees, initF, fitted values).
  */
 export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFitOptions, hooks: GbmFitHooks = {}): GbmModel {
+  return boost(X, y, opts, hooks, true);
+}
+
+/**
+ * A fit for its held-out predictions only (a cross-validation fold): the same boosting as fitGbm,
+ * filling `heldOut.pred` bit for bit as fitGbm would, but the trees are not kept (the returned
+ * summary has the training error per tree).
+ */
+export function fitHeldOut(
+  X: readonly Float64Array[],
+  y: Float64Array,
+  opts: GbmFitOptions,
+  heldOut: NonNullable<GbmFitHooks['heldOut']>,
+  hooks: Omit<GbmFitHooks, 'heldOut'> = {},
+): { trainError: Float64Array } {
+  return { trainError: boost(X, y, opts, { ...hooks, heldOut }, false).training.trainError };
+}
+
+function boost(X: readonly Float64Array[], y: Float64Array, opts: GbmFitOptions, hooks: GbmFitHooks, keepTrees: boolean): GbmModel {
   const names = validateFitInput(X, y, opts);
   const n = y.length;
   const p = X.length;
@@ -113,7 +132,7 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
   const inBag = new Uint8Array(n + m);
   const u = new Float64Array(n);
   let nextAt = 0;
-  const trees: GbmTree[] = new Array(nTrees);
+  const trees: GbmTree[] = keepTrees ? new Array(nTrees) : [];
   const trainError = new Float64Array(nTrees);
 
   // residuals of the first tree; later ones come out of the deviance loop below
@@ -130,7 +149,8 @@ export function fitGbm(X: readonly Float64Array[], y: Float64Array, opts: GbmFit
       inBag[i] = take;
       bagged += take;
     }
-    trees[t] = grower.grow(z, w, inBag, nBag, shrinkage);
+    const tree = grower.grow(z, w, inBag, nBag, shrinkage, keepTrees);
+    if (tree) trees[t] = tree;
     // F += shrinkage * leaf value, for every training row (the grower knows each row's leaf)
     grower.addLeafValues(F);
     let dl = 0;

@@ -13,6 +13,8 @@
  *       hooks = { onTree?(i, nTrees), signal?: AbortSignal }. Throws plain Errors with plain-words
  *       messages for bad settings or data (validateFitInput); an aborted signal throws an Error
  *       named "AbortError".
+ *       hooks.heldOut = { X, at, pred }: rows predicted during the fit (pred[c] with at[c] trees)
+ *   fitHeldOut(X, y, opts, heldOut, hooks?)             the same fit for heldOut's predictions only
  *   predict(model, X, nTrees?): Float64Array           initF + Σ leaves of trees 1..nTrees
  *   predictMulti(model, X, nTreesList): Float64Array[]  several tree counts at once
  *   compileForest(model, nTrees?) / predictCompiled(forest, X, out?)  reuse for many blocks
@@ -34,7 +36,7 @@
  *     constraints (what socp's method uses).
  */
 export type { GbmFitHooks, GbmFitOptions, GbmModel, GbmParams, GbmTrainingSummary, GbmTree } from './types.js';
-export { fitGbm, presort } from './fit.js';
+export { fitGbm, fitHeldOut, presort } from './fit.js';
 export { predict, predictMulti, compileForest, predictCompiled, columnsByName } from './predict.js';
 export type { CompiledForest } from './predict.js';
 export { relativeInfluence } from './influence.js';

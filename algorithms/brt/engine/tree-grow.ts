@@ -166,9 +166,10 @@ export class TreeGrower {
 
   /**
    * Grows one tree on residuals `z` with weights `w` using the rows flagged in `inBag`
-   * (exactly `nBag` of them); returns it in gbm's pre-order layout with leaves times `shrinkage`.
+   * (exactly `nBag` of them); returns it in gbm's pre-order layout with leaves times `shrinkage`,
+   * or null when `emitTree` is false (only addLeafValues() is wanted: cross-validation folds).
    */
-  grow(z: Float64Array, w: Float64Array, inBag: Uint8Array, nBag: number, shrinkage: number): GbmTree {
+  grow(z: Float64Array, w: Float64Array, inBag: Uint8Array, nBag: number, shrinkage: number, emitTree = true): GbmTree | null {
     const n = this.n;
     const p = this.p;
     if (nBag > this.nBagCap) {
@@ -269,7 +270,7 @@ export class TreeGrower {
     this.adjust(0);
     this.nTerm = nTerm;
     this.shrinkage = shrinkage;
-    return this.emit(shrinkage);
+    return emitTree ? this.emit(shrinkage) : null;
   }
 
   /**

@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   fitGbm,
+  fitHeldOut,
   predict,
   predictMulti,
   relativeInfluence,
@@ -84,6 +85,16 @@ describe.each(CASES)('gbm parity: %s', (name) => {
     expect(Array.from(m.training.trainError)).toEqual(f.trainError);
     const rt = f.trees[f.trees.length - 1]!;
     expect(Array.from(m.trees[rt.index - 1]!.splitCodePred)).toEqual(rt.splitCodePred);
+    // the same without keeping the trees (cross-validation folds)
+    const pred2 = at.map(() => new Float64Array(X[0]!.length));
+    const r = fitHeldOut(columns(f.x, f.varNames), Float64Array.from(f.y), {
+      ...f.params,
+      seed: f.seed,
+      weights: f.weights ?? undefined,
+      predictorNames: f.varNames,
+    }, { X, at, pred: pred2 });
+    f.predict.forEach((p, i) => expect(Array.from(pred2[i]!), `fitHeldOut n.trees ${p.nTrees}`).toEqual(p.values));
+    expect(Array.from(r.trainError)).toEqual(f.trainError);
   });
 
   it('has the same relative influence and summary percentages', () => {
