@@ -1,8 +1,8 @@
 // Summarises bench/brt/run.sh's log into the "BRT" section of bench/README.md.
-// usage: node bench/brt/report.mjs LOG MLCART_TXT ROWS README
+// usage: node bench/brt/report.mjs LOG MLCART_TXT ROWS README [XGBOOST_TXT]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
-const [logFile, mlFile, rowsArg, readme] = process.argv.slice(2);
+const [logFile, mlFile, rowsArg, readme, xgbFile] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const rec = {};
 for (const line of readFileSync(logFile, 'utf8').trim().split('\n')) {
@@ -26,6 +26,13 @@ const cvRows = cvRow('cv_hassink', 'Hassink settings') + cvRow('cv_elustondo', '
 const cvTotal = rec.cv_hassink && rec.cv_elustondo
   ? `\nThe whole CV protocol (both settings, ${rec.cv_hassink[0].ms + rec.cv_elustondo[0].ms} fits) took ${f(rec.cv_hassink[0].wall + rec.cv_elustondo[0].wall, 1)} s wall and ${f(rec.cv_hassink[0].cpu + rec.cv_elustondo[0].cpu, 1)} s CPU (load average at the end of the run: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}).\n`
   : '';
+// XGBoost (optional): "xgboost 1.7.4 predict cpu_ms … mean_leaves 9.2 …"
+const xgbText = rec.xgb_pred && xgbFile && existsSync(xgbFile) ? readFileSync(xgbFile, 'utf8') : '';
+const xgbVersion = /xgboost (\S+)/.exec(xgbText)?.[1] ?? '?';
+const xgbLeaves = /mean_leaves (\S+)/.exec(xgbText)?.[1] ?? '?';
+const xgbRow = rec.xgb_pred
+  ? `| predict, XGBoost ${xgbVersion} (Debian python3-xgboost, one thread), a forest of the same shape (1600 trees of ≤ 10 leaves, mean ${xgbLeaves}, \`bench/brt/xgboost_predict.py\`), CPU of predict alone | socp as above | XGBoost: ${f(m('xgb_pred', 'ms') / 1000)} s (${f(evals(m('xgb_pred', 'ms')), 1)} M/s) | XGBoost ÷ socp: ${f(pr('socp_pred', 'xgb_pred', 'ms'))} |\n`
+  : '';
 const date = new Date().toISOString().slice(0, 10);
 const body = `<!-- BRT:start (written by bench/brt/run.sh; edit the script, not this section) -->
 ## BRT
@@ -42,7 +49,7 @@ quote ratios, not absolute times. Regenerate with \`bash bench/brt/run.sh\`.
 | fit, whole process CPU (start-up and data included) | ${f(m('socp_fit', 'cpu'))} s | ${f(m('r_fit', 'cpu'))} s | ${f(pr('socp_fit', 'r_fit', 'cpu'))} |
 | predict ${rows.toExponential(0)} rows × 1600 trees, CPU of predict alone | ${f(m('socp_pred', 'ms') / 1000)} s (${f(evals(m('socp_pred', 'ms')), 1)} M tree evaluations/s) | ${f(m('r_pred', 'ms') / 1000)} s (${f(evals(m('r_pred', 'ms')), 1)} M/s) | ${f(pr('socp_pred', 'r_pred', 'ms'))} |
 | predict, whole process CPU (includes one fit and building the rows) | ${f(m('socp_pred', 'cpu'))} s | ${f(m('r_pred', 'cpu'))} s | ${f(pr('socp_pred', 'r_pred', 'cpu'))} |
-${cvRows}${cvTotal}
+${xgbRow}${cvRows}${cvTotal}
 ml-cart 2.1.1 (\`bench/brt/ml-cart.mjs\`, same data): ${ml.replace(/^ml-cart /, '')}.
 
 Both engines give bit-identical trees, fitted values and predictions (\`test/unit/brt/parity.test.ts\`).

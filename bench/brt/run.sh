@@ -12,7 +12,10 @@
 # drift of a shared machine hits both. The medians and ratios go into bench/README.md, section
 # "BRT" (between the BRT markers). Run by hand from the repository root:
 #     bash bench/brt/run.sh            # RUNS=5 PRED_RUNS=3 ROWS=1000000 CV_REPEATS=100 by default
-# Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time.
+#   4. if Debian's python3-xgboost is installed: XGBoost's prediction speed on a forest of the same
+#      shape (bench/brt/xgboost_predict.py), next to socp's and R's.
+# Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time; optionally
+# python3-xgboost (apt-get install python3-xgboost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
@@ -38,6 +41,7 @@ timed() {
   local out tfile="$WORK/time.txt"
   out=$(/usr/bin/time -f '%U %S %e' -o "$tfile" "$@")
   echo "$out" >&2
+  echo "$out" > "$WORK/last-$label.txt"
   local ms; ms=$(echo "$out" | sed -n 's/.*cpu_ms \([0-9.]*\).*/\1/p' | tail -1)
   read -r u s e < "$tfile"
   echo "$label $ms $(echo "$u + $s" | bc -l) $e" >> "$LOG"
@@ -47,9 +51,15 @@ for i in $(seq "$RUNS"); do
   timed socp_fit node bench/brt/fit.mjs "$WORK"
   timed r_fit Rscript bench/brt/fit.R "$WORK"
 done
+# XGBoost (Debian's python3-xgboost), if installed: a forest of the same shape, predicted on one thread
+XGB=0
+if /usr/bin/python3 -c 'import xgboost' 2>/dev/null; then XGB=1; fi
 for i in $(seq "$PRED_RUNS"); do
   timed socp_pred node bench/brt/predict.mjs "$WORK" "$ROWS"
   timed r_pred Rscript bench/brt/predict.R "$WORK" "$ROWS"
+  if [ "$XGB" = 1 ]; then
+    timed xgb_pred /usr/bin/python3 bench/brt/xgboost_predict.py "$WORK" "$ROWS"
+  fi
 done
 # CV protocol: "<label> <fits> <whole-process cpu s> <wall s>"
 PREDICTORS=$(head -1 "$WORK/train.csv" | sed 's/,y$//')
@@ -69,4 +79,4 @@ cv cv_hassink
 cv cv_elustondo --N_TREES=1850 --INTERACTION_DEPTH=8 --BAG_FRACTION=0.6
 node bench/brt/ml-cart.mjs "$WORK" 10 > "$WORK/mlcart.txt"
 cat "$WORK/mlcart.txt" >&2
-node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md
+node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md "$WORK/last-xgb_pred.txt"
