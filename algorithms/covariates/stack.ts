@@ -7,7 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 import { defineAlgorithm } from '../../toolbox/algorithm.js';
 import { DataError, UsageError } from '../../toolbox/errors.js';
 import { createRaster, rasterInfo, readWindow, stripRows, strips, type RasterInfo } from '../../toolbox/io/raster.js';

@@ -17,7 +17,7 @@
 //   grid, and the quadrilateral's planar area there is the cell's ellipsoidal area (edge curvature
 //   between projections is negligible at cell scale).
 
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 import { DataError } from '../../toolbox/errors.js';
 import type { RasterInfo } from '../../toolbox/io/raster.js';
 

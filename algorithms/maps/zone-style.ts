@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 
 export interface ClassDef {
   value: number;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 import { DataError, UsageError } from '../../toolbox/errors.js';
 import { gridMismatch, openRaster, type RasterInfo } from '../../toolbox/io/raster.js';
 import { readTable } from '../../toolbox/io/table.js';

@@ -8,7 +8,7 @@
 
 import crypto from 'node:crypto';
 import path from 'node:path';
-import gdal from 'gdal-async';
+import gdal from '../../toolbox/io/gdal.js';
 import { DataError } from '../../toolbox/errors.js';
 import { colourBarSpec, renderChart } from './charts.js';
 import { formatDistance, formatNumber, formatWithUnit, niceFloor, decimalsFor } from './format.js';
