@@ -45,8 +45,8 @@ quote ratios, not absolute times. Regenerate with \`bash bench/brt/run.sh\`.
 
 | task | socp | R gbm | R ÷ socp |
 |---|---|---|---|
-| fit, Hassink settings (293 × 10, 1600 trees, depth 9), CPU of the fit alone | ${f(m('socp_fit', 'ms'), 1)} ms | ${f(m('r_fit', 'ms'), 1)} ms | ${f(pr('socp_fit', 'r_fit', 'ms'))} |
-| fit, whole process CPU (start-up and data included) | ${f(m('socp_fit', 'cpu'))} s | ${f(m('r_fit', 'cpu'))} s | ${f(pr('socp_fit', 'r_fit', 'cpu'))} |
+| fit, Hassink settings (293 × 10, 1600 trees, depth 9), first fit in a fresh process (cold), CPU of the fit alone | ${f(m('socp_fit', 'ms'), 1)} ms | ${f(m('r_fit', 'ms'), 1)} ms | ${f(pr('socp_fit', 'r_fit', 'ms'))} |
+${rec.socp_fitw ? `| fit, warm: median of fits 6–${process.env.WARM_FITS ?? 20} in one process (each fit of brt:cv, brt:tune, workflow:socp after the first few), CPU of the fit alone | ${f(m('socp_fitw', 'ms'), 1)} ms | ${f(m('r_fitw', 'ms'), 1)} ms | ${f(pr('socp_fitw', 'r_fitw', 'ms'))} |\n` : ''}| fit, whole process CPU (start-up and data included) | ${f(m('socp_fit', 'cpu'))} s | ${f(m('r_fit', 'cpu'))} s | ${f(pr('socp_fit', 'r_fit', 'cpu'))} |
 | predict ${rows.toExponential(0)} rows × 1600 trees, CPU of predict alone | ${f(m('socp_pred', 'ms') / 1000)} s (${f(evals(m('socp_pred', 'ms')), 1)} M tree evaluations/s) | ${f(m('r_pred', 'ms') / 1000)} s (${f(evals(m('r_pred', 'ms')), 1)} M/s) | ${f(pr('socp_pred', 'r_pred', 'ms'))} |
 | predict, whole process CPU (includes one fit and building the rows) | ${f(m('socp_pred', 'cpu'))} s | ${f(m('r_pred', 'cpu'))} s | ${f(pr('socp_pred', 'r_pred', 'cpu'))} |
 ${xgbRow}${cvRows}${cvTotal}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # BRT benchmark: socp's boosting engine vs R gbm 2.1.8, side by side, on this machine.
 #   1. one fit with the paper's Hassink settings (293 rows x 10 predictors, 1600 trees, depth 9,
-#      shrinkage 0.0025, n.minobsinnode 10, bag.fraction 0.65);
+#      shrinkage 0.0025, n.minobsinnode 10, bag.fraction 0.65), in a fresh process (cold) and as
+#      the median of fits 6..20 in one process (warm);
 #   2. prediction of 1e6 rows x 1600 trees;
 #   3. the study's cross-validation protocol through the CLI (`socp run brt:cv`, 10-fold x 100
 #      repeats on the same 293 x 10 table, worker threads on all cores), once with the Hassink and
@@ -11,7 +12,7 @@
 # process (/usr/bin/time: start-up, data and set-up included). Runs alternate socp / R so that
 # drift of a shared machine hits both. The medians and ratios go into bench/README.md, section
 # "BRT" (between the BRT markers). Run by hand from the repository root:
-#     bash bench/brt/run.sh            # RUNS=5 PRED_RUNS=3 ROWS=1000000 CV_REPEATS=100 by default
+#     bash bench/brt/run.sh            # RUNS=5 WARM_RUNS=3 WARM_FITS=20 PRED_RUNS=3 ROWS=1000000 CV_REPEATS=100 by default
 #   4. if Debian's python3-xgboost is installed: XGBoost's prediction speed on a forest of the same
 #      shape (bench/brt/xgboost_predict.py), next to socp's and R's.
 # Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time; optionally
@@ -20,6 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
 PRED_RUNS=${PRED_RUNS:-3}
+WARM_RUNS=${WARM_RUNS:-3}
+WARM_FITS=${WARM_FITS:-20}
 ROWS=${ROWS:-1000000}
 CV_REPEATS=${CV_REPEATS:-100}
 CV_FOLDS=${CV_FOLDS:-10}
@@ -51,6 +54,12 @@ for i in $(seq "$RUNS"); do
   timed socp_fit node bench/brt/fit.mjs "$WORK"
   timed r_fit Rscript bench/brt/fit.R "$WORK"
 done
+# warm fits: the median of fits 6..WARM_FITS in one process (every fit of brt:cv, brt:tune and
+# workflow:socp after the first few is one of these)
+for i in $(seq "$WARM_RUNS"); do
+  timed socp_fitw node bench/brt/fit.mjs "$WORK" "$WARM_FITS"
+  timed r_fitw Rscript bench/brt/fit.R "$WORK" "$WARM_FITS"
+done
 # XGBoost (Debian's python3-xgboost), if installed: a forest of the same shape, predicted on one thread
 XGB=0
 if /usr/bin/python3 -c 'import xgboost' 2>/dev/null; then XGB=1; fi
@@ -79,4 +88,4 @@ cv cv_hassink
 cv cv_elustondo --N_TREES=1850 --INTERACTION_DEPTH=8 --BAG_FRACTION=0.6
 node bench/brt/ml-cart.mjs "$WORK" 10 > "$WORK/mlcart.txt"
 cat "$WORK/mlcart.txt" >&2
-node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md "$WORK/last-xgb_pred.txt"
+WARM_FITS="$WARM_FITS" node bench/brt/report.mjs "$LOG" "$WORK/mlcart.txt" "$ROWS" bench/README.md "$WORK/last-xgb_pred.txt"
