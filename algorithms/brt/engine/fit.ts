@@ -122,6 +122,9 @@ function boost(X: readonly Float64Array[], y: Float64Array, opts: GbmFitOptions,
   if (held && (held.X.length !== p || held.X.some((c) => c.length !== m) || held.pred.length !== held.at.length)) {
     throw new Error(`held-out rows need ${p} columns of equal length and one output per tree count`);
   }
+  if (held && held.at.some((k, i) => !Number.isInteger(k) || k < 1 || k > nTrees || (i > 0 && k <= held.at[i - 1]!) || held.pred[i]!.length !== m)) {
+    throw new Error(`held-out tree counts must rise from 1 to ${nTrees}, each with an output of ${m} values; got ${held.at.join(', ')}`);
+  }
   const Xg = held ? X.map((c, v) => { const a = new Float64Array(n + m); a.set(c); a.set(held.X[v]!, n); return a; }) : X;
   const grower = new TreeGrower(Xg, order, interactionDepth, nMinObsInNode, n);
   grower.unitWeights = w.every((v) => v === 1);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { fitGbm, predict, columnsByName, partialDependence, relativeInfluence } from '../../../algorithms/brt/engine/gbm.js';
+import { fitGbm, fitHeldOut, predict, columnsByName, partialDependence, relativeInfluence } from '../../../algorithms/brt/engine/gbm.js';
 import type { GbmFitOptions } from '../../../algorithms/brt/engine/gbm.js';
 
 const n = 40;
@@ -14,6 +14,15 @@ describe('plain-words errors', () => {
       /too few rows.*40 × 0\.5 = 20.*2 × n\.minobsinnode \+ 1 = 21/,
     );
     expect(() => fitGbm(X, y, { ...ok, nMinObsInNode: 10, bagFraction: 0.8 })).not.toThrow();
+  });
+
+  it('held-out rows of the wrong shape or tree counts out of order', () => {
+    const Xt = X.map((c) => c.slice(0, 3));
+    const out = () => [new Float64Array(3), new Float64Array(3)];
+    expect(() => fitHeldOut(X, y, ok, { X: Xt, at: [3, 2], pred: out() })).toThrow(/tree counts must rise from 1 to 5.*3, 2/);
+    expect(() => fitHeldOut(X, y, ok, { X: Xt, at: [2, 6], pred: out() })).toThrow(/from 1 to 5/);
+    expect(() => fitHeldOut(X, y, ok, { X: [Xt[0]!], at: [5], pred: [new Float64Array(3)] })).toThrow(/2 columns of equal length/);
+    expect(() => fitHeldOut(X, y, ok, { X: Xt, at: [2, 5], pred: out() })).not.toThrow();
   });
 
   it('constant or missing target', () => {
