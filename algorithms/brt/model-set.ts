@@ -12,21 +12,18 @@ import { promisify } from 'node:util';
 import { DataError } from '../../toolbox/errors.js';
 import { checkTree, modelFromJson, modelToJson } from './engine/model-file.js';
 import type { GbmModel, GbmTree } from './engine/types.js';
+import { TREE_NODE_BYTES, treeArraysInLayoutOrder, treeViews } from './engine/tree-layout.js';
 
 export const SET_FORMAT = 'socp-brt-set';
 export const SET_VERSION = 2;
 /** First bytes of a binary (version ≥ 2) set after decompression. */
 const MAGIC = Buffer.from('SOCPBRTS', 'latin1');
-/** Bytes per node: splitCodePred, errorReduction, weight, prediction (f64), splitVar, left, right, missing (i32). */
-const NODE_BYTES = 48;
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
-/** The bytes of a tree in the set's layout (4 float64 arrays, then 4 int32 arrays). */
+/** The bytes of a tree in the set's layout (engine/tree-layout.ts), without copying. */
 function treeChunks(t: GbmTree): Buffer[] {
-  return [t.splitCodePred, t.errorReduction, t.weight, t.prediction, t.splitVar, t.left, t.right, t.missing].map((a) =>
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-  );
+  return treeArraysInLayoutOrder(t).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
 }
 
 /** Writes a version-2 model set (not atomic by itself: callers write to a staged path). */
@@ -66,20 +63,11 @@ function binaryTrees(data: ArrayBuffer, offset: number, doc: Record<string, unkn
   for (let i = 0; i < nTrees; i++) {
     const m = counts[i];
     if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new Error(`${where}: tree ${i + 1} has a node count of ${String(m)}`);
-    if (o + m * NODE_BYTES > data.byteLength) throw new Error(`${where}: the file ends inside tree ${i + 1} (truncated)`);
-    const t: GbmTree = {
-      splitCodePred: new Float64Array(data, o, m),
-      errorReduction: new Float64Array(data, o + 8 * m, m),
-      weight: new Float64Array(data, o + 16 * m, m),
-      prediction: new Float64Array(data, o + 24 * m, m),
-      splitVar: new Int32Array(data, o + 32 * m, m),
-      left: new Int32Array(data, o + 36 * m, m),
-      right: new Int32Array(data, o + 40 * m, m),
-      missing: new Int32Array(data, o + 44 * m, m),
-    };
+    if (o + m * TREE_NODE_BYTES > data.byteLength) throw new Error(`${where}: the file ends inside tree ${i + 1} (truncated)`);
+    const t = treeViews(data, o, m);
     checkTree(t, p, `${where}, tree ${i + 1}`);
     trees[i] = t;
-    o += m * NODE_BYTES;
+    o += m * TREE_NODE_BYTES;
   }
   return { trees, end: o };
 }

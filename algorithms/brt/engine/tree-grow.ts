@@ -20,6 +20,7 @@
  * The sequence of floating-point operations per node is the same as gbm's.
  */
 import type { GbmTree } from './types.js';
+import { TREE_NODE_BYTES, treeViews } from './tree-layout.js';
 
 export class TreeGrower {
   /** Training rows (the first n rows of X; `order` sorts them). */
@@ -554,25 +555,14 @@ export class TreeGrower {
   private emit(shrinkage: number): GbmTree {
     const m = this.nNodes;
     // the tree's arrays live in a block of a buffer shared by the trees of the fit (one
-    // ArrayBuffer per fit, not per tree): 4 float fields, then 4 int fields
-    const bytes = m * (4 * 8 + 4 * 4);
+    // ArrayBuffer per fit, not per tree), in the layout of tree-layout.ts
+    const bytes = m * TREE_NODE_BYTES;
     if (this.treeBufUsed + bytes > this.treeBuf.byteLength) {
-      this.treeBuf = new ArrayBuffer(Math.max(bytes, this.treeBufReserve * (3 * this.depth + 1) * 48));
+      this.treeBuf = new ArrayBuffer(Math.max(bytes, this.treeBufReserve * (3 * this.depth + 1) * TREE_NODE_BYTES));
       this.treeBufUsed = 0;
     }
-    const buf = this.treeBuf;
-    const o = this.treeBufUsed;
+    const t = treeViews(this.treeBuf, this.treeBufUsed, m);
     this.treeBufUsed += bytes;
-    const t: GbmTree = {
-      splitCodePred: new Float64Array(buf, o, m),
-      errorReduction: new Float64Array(buf, o + 8 * m, m),
-      weight: new Float64Array(buf, o + 16 * m, m),
-      prediction: new Float64Array(buf, o + 24 * m, m),
-      splitVar: new Int32Array(buf, o + 32 * m, m),
-      left: new Int32Array(buf, o + 36 * m, m),
-      right: new Int32Array(buf, o + 40 * m, m),
-      missing: new Int32Array(buf, o + 44 * m, m),
-    };
     // iterative pre-order walk; `parent`/`which` record where to write each node's id
     const stack = this.emitStack;
     const parent = this.emitParent;
