@@ -20,15 +20,15 @@ try {
       }
       return real;
     };
-    const stub = new Module(file);
-    stub.filename = file;
-    stub.loaded = true;
+    const placeholder = new Module(file);
+    placeholder.filename = file;
+    placeholder.loaded = true;
     // wrapVRT takes `fragment` as it loads: hand it a function that loads the package when called
-    stub.exports = new Proxy({}, {
+    placeholder.exports = new Proxy({}, {
       get: (_t, key) => (key === 'fragment' && !real ? (...args: unknown[]) => (load().fragment as (...a: unknown[]) => unknown)(...args) : load()[key]),
       has: (_t, key) => key in load(),
     });
-    req.cache[file] = stub;
+    req.cache[file] = placeholder;
   }
 } catch {
   /* not laid out as expected: gdal-async loads xmlbuilder2 itself */

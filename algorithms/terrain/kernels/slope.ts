@@ -155,7 +155,7 @@ export function slopeAspect(grid: Grid, options: SlopeAspectOptions = {}): Slope
   // Horn slope without aspect: interior rows go through hornRow, which forms each row's sums once.
   const fast = horn && !wantAspect && W >= 3;
   const R = fast ? [0, 1, 2].map(() => (z instanceof Float32Array ? new Float32Array(W) : new Float64Array(W))) : [];
-  const todo = fast ? new Int32Array(W + 1) : new Int32Array(0);
+  const generalCols = fast ? new Int32Array(W + 1) : new Int32Array(0);
   const tan = new Float64Array(fast ? W : 0);
   let sumsReady = -1; // R of rows sumsReady − 1 and sumsReady are in R[row % 3]
 
@@ -174,10 +174,10 @@ export function slopeAspect(grid: Grid, options: SlopeAspectOptions = {}): Slope
       rowSum(z, r * W, W, R[r % 3]!, k.fr);
     }
     sumsReady = r + 1;
-    todo[0] = 0;
-    k.flatCount += hornRow(z, W, r * W, R[(r + 2) % 3]!, R[(r + 1) % 3]!, k.slope, o, k.ewres, k.nsres, k.unitCode, k.fr, todo, tan);
+    generalCols[0] = 0;
+    k.flatCount += hornRow(z, W, r * W, R[(r + 2) % 3]!, R[(r + 1) % 3]!, k.slope, o, k.ewres, k.nsres, k.unitCode, k.fr, generalCols, tan);
     cell(k, r, 0, o);
-    for (let j = 1; j <= todo[0]!; j++) cell(k, r, todo[j]!, o + todo[j]!);
+    for (let j = 1; j <= generalCols[0]!; j++) cell(k, r, generalCols[j]!, o + generalCols[j]!);
     cell(k, r, W - 1, o + W - 1);
   }
   return { slope: k.slope, aspect: k.aspect, flatCount: k.flatCount, nodataCount: k.nodataCount };
@@ -195,12 +195,12 @@ function rowSum(z: Float32Array | Float64Array, b: number, W: number, dst: Float
  * of the rows above and below (rowSum). These are gdaldem's float32 operations in gdaldem's order,
  * so the result is the same bit for bit. The south row sums are stored into `south`, to serve as
  * the north sums two rows later. Cells whose window holds a NaN (their sums are NaN), or whose
- * centre is NaN, are left for the general path: their columns are appended to todo (todo[0] =
- * count) and their tan[c] set to NaN. Returns the number of flat cells.
+ * centre is NaN, are left for the general path: their columns are appended to generalCols
+ * (generalCols[0] = count) and their tan[c] set to NaN. Returns the number of flat cells.
  */
 function hornRow(
   z: Float32Array | Float64Array, W: number, m: number, north: Float32Array | Float64Array, south: Float32Array | Float64Array,
-  out: Float32Array, o: number, ew: number, ns: number, unit: number, fr: (v: number) => number, todo: Int32Array, tan: Float64Array,
+  out: Float32Array, o: number, ew: number, ns: number, unit: number, fr: (v: number) => number, generalCols: Int32Array, tan: Float64Array,
 ): number {
   const u = m - W, d = m + W;
   let flat = 0;
@@ -215,7 +215,7 @@ function hornRow(
     const we = fr(cl - cr);
     const sn = fr(s - north[c]!);
     if (mc !== mc || we !== we || sn !== sn) {
-      todo[++todo[0]!] = c;
+      generalCols[++generalCols[0]!] = c;
       tan[c] = NaN;
     } else {
       const gx = we / ew;
