@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import gdal from 'gdal-async';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, openWatched, type WatchedPage } from './browser.js';
 import { run } from '../../toolbox/run.js';
 import { tempDir } from '../helpers.js';
 import { buildDemoOutputs } from './report-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ALL_SECTIONS = [
   'table-1', 'table-2', 'fig-2', 'table-3', 'fig-3', 'observed-predicted', 'fig-8', 'partial-dependence', 'interactions', 'sensitivity',
   'maps', 'applicability', 'zones', 'table-4', 'provenance',
@@ -29,33 +28,9 @@ let url: string;
 let sections: string[];
 let browser: Browser;
 
-interface Watched {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
-
-/** A page that records console errors, page errors and every request that is not the report. */
-async function open(width: number): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => {
-    const u = r.url();
-    if (u !== url && !u.startsWith('data:') && !u.startsWith('about:')) requests.push(u);
-  });
-  await page.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u === url || u.startsWith('data:') || u.startsWith('about:')) return route.continue();
-    requests.push(u);
-    return route.abort();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, errors, requests };
+/** A page of the report (`url`: the test below swaps in a tampered copy) at `width` px. */
+function open(width: number): Promise<WatchedPage> {
+  return openWatched(browser, url, width);
 }
 
 /** Mean and variance of the grey values of a PNG (read by GDAL). */
@@ -90,7 +65,7 @@ beforeAll(async () => {
   const r = await run('report:html', { ...demo.params, OUTPUT: report });
   sections = r.results.SECTIONS as string[];
   url = pathToFileURL(report).href;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 600_000);
 
 afterAll(async () => {

@@ -11,12 +11,11 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, openWatched, type WatchedPage } from './browser.js';
 import { run } from '../../toolbox/run.js';
 import { tempDir, repoRoot } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const DEMO = path.join(repoRoot, 'samples/northeast');
 
 /** The sections of the study in their order, and what each must show. */
@@ -52,30 +51,15 @@ beforeAll(async () => {
   const r = await run('workflow:socp', { ...params, OUTPUT_DIR: out, REPEATS: 2, FOLDS: 3, THREADS: 2 });
   report = r.results.OUTPUT_REPORT as string;
   url = pathToFileURL(report).href;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 900_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function open(): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u === url || u.startsWith('data:') || u.startsWith('about:')) return route.continue();
-    requests.push(u);
-    return route.abort();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(300);
-  return { page, errors, requests };
+function open(): Promise<WatchedPage> {
+  return openWatched(browser, url, 1200, 300);
 }
 
 describe('workflow:socp report in Chromium', () => {
