@@ -855,7 +855,7 @@ function scanVariableUnit(
   let last = xv[seg[kStart - 1]!]!;
   let best = bestImp;
   const lr = ln + rn;
-  if (mn === 0 && absSum >= 0 && Math.abs(initSum) < 1e100) {
+  if (mn === 0) {
     // Division-free pre-test. gbm's improvement is imp = fl(ln·rn·t·t / lr) with
     // t = fl(ls/ln − rs/rn); with P = ln·rn (exact), num = ls·rn − rs·ln and
     // B = |ls|·rn + |rs|·ln, rounding gives imp ≤ (|num| + 3.1u·B)² (1+u)^5 / (P·lr), u = 2^-53,
@@ -866,8 +866,11 @@ function scanVariableUnit(
     // best ≥ 1e-200 (no underflow) and magnitudes < 1e100 (no overflow); else exact always.
     // Candidates that pass are evaluated with gbm's exact formula, so results are unchanged.
     // (cut = best·lr·(1 − 3e-12), or −1 while best < 1e-200 so that every candidate passes)
-    const M = 1.01e-12 * (Math.abs(initSum) + 2 * absSum) * lr;
-    const lrc = lr * (1 - 3e-12);
+    // Without the bounds the test is switched off: with lrc = −∞ every cut is −∞, −1 or NaN, and
+    // !(hi² <= cut·P) holds for every candidate (also where hi overflows to ∞ or NaN).
+    const pretest = absSum >= 0 && Math.abs(initSum) < 1e100;
+    const M = pretest ? 1.01e-12 * (Math.abs(initSum) + 2 * absSum) * lr : 0;
+    const lrc = pretest ? lr * (1 - 3e-12) : -Infinity;
     let cut = best < 1e-200 ? -1 : best * lrc;
     // the counts as doubles (exact integers; the ±0.5 keeps V8 from typing them as int32, which
     // would convert them at every use)
@@ -885,7 +888,7 @@ function scanVariableUnit(
       const x = xv[r]!;
       if (last !== x) {
         const hi = Math.abs(ls * rf - rs * lf) + M;
-        if (hi * hi > cut * (lf * rf)) {
+        if (!(hi * hi <= cut * (lf * rf))) {
           const t = ls / lf - rs / rf;
           const imp = (lf * rf * t * t) / lr;
           if (imp > best) {
@@ -914,34 +917,6 @@ function scanVariableUnit(
       res[4] = bRs;
       res[5] = bRf;
       res[6] = bRf;
-    }
-    res[10] = best;
-    return;
-  }
-  if (mn === 0) {
-    for (; k <= kEnd; k++) {
-      const r = seg[k]!;
-      const x = xv[r]!;
-      if (last !== x) {
-        const t = ls / ln - rs / rn;
-        const imp = (ln * rn * t * t) / lr;
-        if (imp > best) {
-          best = imp;
-          res[0] = 0.5 * (last + x);
-          res[1] = ls;
-          res[2] = ln;
-          res[3] = ln;
-          res[4] = rs;
-          res[5] = rn;
-          res[6] = rn;
-        }
-      }
-      const q = wz[r]!;
-      ls += q;
-      ln++;
-      rs -= q;
-      rn--;
-      last = x;
     }
     res[10] = best;
     return;
