@@ -24,6 +24,13 @@ const TEMPERING_MASK_C = 0xefc60000;
 /** R's i2_32m1 = 1 / (2^32 - 1). */
 const I2_32M1 = 2.328306437080797e-10;
 
+/** R's `fixup()`: keeps a draw strictly inside (0, 1). */
+function fixup(x: number): number {
+  if (x <= 0) return 0.5 * I2_32M1;
+  if (1 - x <= 0) return 1 - 0.5 * I2_32M1;
+  return x;
+}
+
 export class RMersenneTwister {
   private readonly mt = new Uint32Array(N);
   private mti = N + 1;
@@ -79,17 +86,11 @@ export class RMersenneTwister {
    * a double returned from a call that is not inlined costs a heap allocation).
    */
   fillUnif(out: Float64Array, count: number): void {
-    for (let i = 0; i < count; i++) {
-      const x = this.genrand();
-      out[i] = x <= 0 ? 0.5 * I2_32M1 : 1 - x <= 0 ? 1 - 0.5 * I2_32M1 : x;
-    }
+    for (let i = 0; i < count; i++) out[i] = fixup(this.genrand());
   }
 
   /** R's `unif_rand()`: a double strictly inside (0, 1). */
   unifRand(): number {
-    const x = this.genrand();
-    if (x <= 0) return 0.5 * I2_32M1;
-    if (1 - x <= 0) return 1 - 0.5 * I2_32M1;
-    return x;
+    return fixup(this.genrand());
   }
 }
