@@ -170,25 +170,21 @@ export interface Strip {
 }
 
 /**
- * Visit the DEM in row strips with a one-row halo; `fn` runs the kernel and writes the interior.
- * Returns the number of valid (non-nodata) cells; checks cancellation and reports progress
- * (0–100 of ctx) per strip.
+ * Visit the DEM in row strips with a one-row halo (forEachRowStrip: one buffer, each row read
+ * once; the grid is valid until fn's promise resolves); `fn` runs the kernel and writes the
+ * interior. Returns the number of valid (non-nodata) cells; checks cancellation and reports
+ * progress (0–100 of ctx) per strip.
  */
 export async function forEachStrip(dem: Dem, ctx: RunContext, rows: number, fn: (s: Strip) => Promise<void>): Promise<number> {
   const W = dem.width;
-  const H = dem.height;
   let valid = 0;
-  for (const [y0, n] of strips(H, rows)) {
-    ctx.checkCancelled();
-    const a = Math.max(0, y0 - 1);
-    const b = Math.min(H, y0 + n + 1);
-    const data = await readRows(dem, a, b - a);
-    const offset = (y0 - a) * W;
-    for (let i = offset; i < offset + n * W; i++) if (data[i] === data[i]) valid++;
-    const grid = gridOf(dem, data, a, b - a);
-    await fn({ grid, y0, rows: n, offset, interior: (arr) => arr.subarray(offset, offset + n * W) as typeof arr });
-    ctx.progress((100 * (y0 + n)) / H);
-  }
+  await forEachRowStrip(dem, ctx, rows, async (s) => {
+    const data = s.grid.data;
+    const offset = s.first * W;
+    const end = offset + s.rows * W;
+    for (let i = offset; i < end; i++) if (data[i] === data[i]) valid++;
+    await fn({ grid: s.grid, y0: s.y0, rows: s.rows, offset, interior: (arr) => arr.subarray(offset, end) as typeof arr });
+  });
   return valid;
 }
 
