@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The `socp` executable: wires process argv, streams, SIGINT and the exit code to cli.ts.
 
-import '../io/lazy-xmlbuilder2.js'; // first, before anything loads gdal-async
 import { main } from './cli.js';
 
 const ac = new AbortController();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gdal-async loads xmlbuilder2 (≈ 150 files with its dependencies, ≈ 50 ms of CPU in every process)
-// only for gdal.wrapVRT, which socp does not call. Imported for its effect before gdal-async (by
-// io/gdal.ts and the CLI entry), this puts a stand-in into the require cache that loads the real
-// package on first use of any of its exports, so code that does use it sees no difference.
+// only for gdal.wrapVRT, which socp does not call. Imported for its effect before gdal-async by
+// io/gdal.ts (the only module that imports gdal-async), this puts a stand-in into the require
+// cache that loads the real package on first use of any of its exports, so code that does use it
+// sees no difference.
 
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
