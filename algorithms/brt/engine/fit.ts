@@ -2,7 +2,6 @@
  * fitGbm: gaussian boosting with R gbm 2.1.8's algorithm (src/gbm_engine.cpp CGBM::iterate,
  * src/gaussian.cpp, R/gbm.fit.R), train.fraction = 1.
  */
-import { RMersenneTwister } from './rng.js';
 import { TreeGrower } from './tree-grow.js';
 import type { GbmFitHooks, GbmFitOptions, GbmModel, GbmTree } from './types.js';
 import { validateFitInput } from './validate.js';
@@ -126,50 +125,21 @@ function boost(X: readonly Float64Array[], y: Float64Array, opts: GbmFitOptions,
     throw new Error(`held-out tree counts must rise from 1 to ${nTrees}, each with an output of ${m} values; got ${held.at.join(', ')}`);
   }
   const Xg = held ? X.map((c, v) => { const a = new Float64Array(n + m); a.set(c); a.set(held.X[v]!, n); return a; }) : X;
-  const grower = new TreeGrower(Xg, order, interactionDepth, nMinObsInNode, n);
-  grower.unitWeights = w.every((v) => v === 1);
-  grower.treeBufReserve = nTrees;
-  const rng = new RMersenneTwister(seed);
-  const F = new Float64Array(n + m).fill(initF);
-  const z = new Float64Array(n);
-  const inBag = new Uint8Array(n + m);
-  const u = new Float64Array(n);
+  const grower = new TreeGrower(Xg, order, y, w, initF, interactionDepth, nMinObsInNode, n, seed, keepTrees ? nTrees : 0);
+  const F = grower.F;
   let nextAt = 0;
-  const trees: GbmTree[] = keepTrees ? new Array(nTrees) : [];
   const trainError = new Float64Array(nTrees);
 
-  // residuals of the first tree; later ones come out of the deviance loop below
-  for (let i = 0; i < n; i++) z[i] = y[i]! - F[i]!;
   for (let t = 0; t < nTrees; t++) {
     if (signal?.aborted) throw abortError();
-    // bagging: Knuth's selection sampling, one unif_rand() per training row
-    // (gbm's test u·(n − i) < nBag − bagged; the right side is a whole number k, so it equals
-    // floor(u·(n − i)) < k, evaluated without a branch: the sign bit of floor(u·(n − i)) − k)
-    let bagged = 0;
-    rng.fillUnif(u, n);
-    for (let i = 0; i < n; i++) {
-      const take = (((u[i]! * (n - i)) | 0) - (nBag - bagged)) >>> 31;
-      inBag[i] = take;
-      bagged += take;
-    }
-    const tree = grower.grow(z, w, inBag, nBag, shrinkage, keepTrees);
-    if (tree) trees[t] = tree;
-    // F += shrinkage * leaf value, for every training row (the grower knows each row's leaf)
-    grower.addLeafValues(F);
-    let dl = 0;
-    let dw = 0;
-    for (let i = 0; i < n; i++) {
-      const r = y[i]! - F[i]!;
-      z[i] = r;
-      dl += w[i]! * r * r;
-      dw += w[i]!;
-    }
-    // CGaussian::Deviance
-    trainError[t] = dl / dw;
+    // bagging (one unif_rand() per training row), the tree on the residuals, F += shrinkage × leaf
+    // value, the next residuals; CGaussian::Deviance
+    trainError[t] = grower.step(nBag, shrinkage);
     while (held && nextAt < held.at.length && held.at[nextAt] === t + 1) held.pred[nextAt++]!.set(F.subarray(n));
     hooks.onTree?.(t + 1, nTrees);
   }
 
+  const trees = grower.trees();
   const min = new Float64Array(p);
   const max = new Float64Array(p);
   const missing = new Int32Array(p);
