@@ -20,6 +20,7 @@ for (const m of modules) {
     '--runtime', 'stub',
     '--noAssert',
     '--initialMemory', '1',
+    '--enable', 'simd',
   ]);
   if (error) {
     console.error(stderr.toString());

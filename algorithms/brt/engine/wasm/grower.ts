@@ -489,6 +489,37 @@ function search(s: i32, stride: i32): void {
   for (let v = 0; v < p; v++) {
     const k0 = off + v * stride + start;
     const xv = X + (<usize>v * <usize>nAll << 3);
+    if (unitWeights && v + 1 < p && initN == cnt) {
+      // two variables at once when neither has a missing row in the node (missing rows sort
+      // first): the second's result is then taken as if it had been scanned after the first
+      const xw = xv + (<usize>nAll << 3);
+      const k1 = k0 + stride;
+      const xa = ldf(xv, ldi(seg, k0));
+      const xb = ldf(xw, ldi(seg, k1));
+      if (xa == xa && xb == xb) {
+        scanPairUnit(xv, xw, k0, k1, cnt, initSum, bestImp);
+        for (let lane = 0; lane < 2; lane++) {
+          const imp = lane == 0 ? pImpA : pImpB;
+          if (imp > bestImp) {
+            bestImp = imp;
+            bestVar = v + lane;
+            bestSplit = lane == 0 ? pSplitA : pSplitB;
+            bL_S = lane == 0 ? pLSA : pLSB;
+            bL_W = lane == 0 ? pLFA : pLFB;
+            bL_N = <i32>bL_W;
+            bR_S = lane == 0 ? pRSA : pRSB;
+            bR_W = lane == 0 ? pRFA : pRFB;
+            bR_N = <i32>bR_W;
+            // no in-bag row of this node misses the variable: seed with the parent's totals
+            bM_S = initSum;
+            bM_W = initW;
+            bM_N = 0;
+          }
+        }
+        v++;
+        continue;
+      }
+    }
     if (unitWeights) scanVariableUnit(xv, k0, k0 + cnt, initN, initSum, bestImp);
     else scanVariable(xv, k0, k0 + cnt, initN, initSum, initW, bestImp);
     if (rImp > bestImp) {
@@ -937,9 +968,11 @@ function scanVariableUnit(xv: usize, k0: i32, k1: i32, initN: i32, initSum: f64,
     for (; k <= kEnd; k++) {
       const r = ldi(seg, k);
       const x = ldf(xv, r);
-      if (last != x) {
-        const hi = abs<f64>(ls * rf - rs * lf) + Mg;
-        if (!(hi * hi <= cut * (lf * rf))) {
+      // one branch, rarely taken: a candidate (x differs from the last value) that the pre-test
+      // cannot rule out (tied values would make `last != x` a branch of its own, mispredicted)
+      const hi = abs<f64>(ls * rf - rs * lf) + Mg;
+      if ((<i32>(last != x) & <i32>!(hi * hi <= cut * (lf * rf))) != 0) {
+        {
           const t = ls / lf - rs / rf;
           const imp = (lf * rf * t * t) / lr;
           if (imp > best) {
@@ -1007,4 +1040,107 @@ function scanVariableUnit(xv: usize, k0: i32, k1: i32, initN: i32, initSum: f64,
     last = x;
   }
   rImp = best;
+}
+
+// results of scanPairUnit, per lane (A: the first variable, B: the second)
+let pImpA: f64 = 0;
+let pSplitA: f64 = 0;
+let pLSA: f64 = 0;
+let pLFA: f64 = 0;
+let pRSA: f64 = 0;
+let pRFA: f64 = 0;
+let pImpB: f64 = 0;
+let pSplitB: f64 = 0;
+let pLSB: f64 = 0;
+let pLFB: f64 = 0;
+let pRSB: f64 = 0;
+let pRFB: f64 = 0;
+
+/**
+ * scanVariableUnit for two variables of a node at once, one per lane of f64x2 vectors, when neither
+ * has a missing row in the node: both segments then hold the same cnt rows (in their own orders),
+ * so the counts lf, rf and the range of candidates are the same for both, and each lane's running
+ * sums are the very doubles the scalar scan forms. Each lane keeps its own best, starting from
+ * `bestImp`; the caller takes lane A's result and then lane B's as if B had been scanned after A
+ * (B's first maximum beats A's only when strictly larger, as in the sequential scan). The pre-test
+ * and the tie test are evaluated for both lanes without branching; a lane that passes is evaluated
+ * exactly with gbm's scalar formula.
+ */
+function scanPairUnit(xa: usize, xb: usize, ka: i32, kb: i32, cnt: i32, initSum: f64, bestImp: f64): void {
+  pImpA = bestImp;
+  pImpB = bestImp;
+  // candidates at minObs <= j <= cnt - minObs (j = rows to the left)
+  const jEnd = min(cnt - minObs, cnt - 1);
+  if (minObs > jEnd) return;
+  let ls = f64x2.splat(0);
+  let rs = f64x2.splat(initSum);
+  for (let j = 0; j < minObs; j++) {
+    const q = f64x2.replace_lane(f64x2.splat(ldf(wz, ldi(seg, ka + j))), 1, ldf(wz, ldi(seg, kb + j)));
+    ls = f64x2.add(ls, q);
+    rs = f64x2.sub(rs, q);
+  }
+  let last = f64x2.replace_lane(f64x2.splat(ldf(xa, ldi(seg, ka + minObs - 1))), 1, ldf(xb, ldi(seg, kb + minObs - 1)));
+  const lr = <f64>cnt;
+  // the pre-test of scanVariableUnit (see there), the same bounds for both lanes
+  const pretest = absSum >= 0 && abs<f64>(initSum) < 1e100;
+  const Mg = f64x2.splat(pretest ? 1.01e-12 * (abs<f64>(initSum) + 2 * absSum) * lr : 0);
+  const lrc = pretest ? lr * (1 - 3e-12) : -Infinity;
+  let bestA = bestImp;
+  let bestB = bestImp;
+  let cutA = bestA < 1e-200 ? -1 : bestA * lrc;
+  let cutB = bestB < 1e-200 ? -1 : bestB * lrc;
+  let cut = f64x2.replace_lane(f64x2.splat(cutA), 1, cutB);
+  let lf = f64x2.splat(<f64>minObs);
+  let rf = f64x2.splat(<f64>(cnt - minObs));
+  const one = f64x2.splat(1);
+  for (let j = minObs; j <= jEnd; j++) {
+    const ra = ldi(seg, ka + j);
+    const rb = ldi(seg, kb + j);
+    const x = f64x2.replace_lane(f64x2.splat(ldf(xa, ra)), 1, ldf(xb, rb));
+    const hi = f64x2.add(f64x2.abs(f64x2.sub(f64x2.mul(ls, rf), f64x2.mul(rs, lf))), Mg);
+    const pass = v128.andnot(f64x2.ne(last, x), f64x2.le(f64x2.mul(hi, hi), f64x2.mul(cut, f64x2.mul(lf, rf))));
+    if (v128.any_true(pass)) {
+      const lfs = f64x2.extract_lane(lf, 0);
+      const rfs = f64x2.extract_lane(rf, 0);
+      if (i64x2.extract_lane(pass, 0) != 0) {
+        const l = f64x2.extract_lane(ls, 0);
+        const r = f64x2.extract_lane(rs, 0);
+        const t = l / lfs - r / rfs;
+        const imp = (lfs * rfs * t * t) / lr;
+        if (imp > bestA) {
+          bestA = imp;
+          cutA = bestA < 1e-200 ? -1 : bestA * lrc;
+          pSplitA = 0.5 * (f64x2.extract_lane(last, 0) + f64x2.extract_lane(x, 0));
+          pLSA = l;
+          pLFA = lfs;
+          pRSA = r;
+          pRFA = rfs;
+        }
+      }
+      if (i64x2.extract_lane(pass, 1) != 0) {
+        const l = f64x2.extract_lane(ls, 1);
+        const r = f64x2.extract_lane(rs, 1);
+        const t = l / lfs - r / rfs;
+        const imp = (lfs * rfs * t * t) / lr;
+        if (imp > bestB) {
+          bestB = imp;
+          cutB = bestB < 1e-200 ? -1 : bestB * lrc;
+          pSplitB = 0.5 * (f64x2.extract_lane(last, 1) + f64x2.extract_lane(x, 1));
+          pLSB = l;
+          pLFB = lfs;
+          pRSB = r;
+          pRFB = rfs;
+        }
+      }
+      cut = f64x2.replace_lane(f64x2.splat(cutA), 1, cutB);
+    }
+    const q = f64x2.replace_lane(f64x2.splat(ldf(wz, ra)), 1, ldf(wz, rb));
+    ls = f64x2.add(ls, q);
+    lf = f64x2.add(lf, one);
+    rs = f64x2.sub(rs, q);
+    rf = f64x2.sub(rf, one);
+    last = x;
+  }
+  pImpA = bestA;
+  pImpB = bestB;
 }
