@@ -37,7 +37,7 @@ const date = new Date().toISOString().slice(0, 10);
 const body = `<!-- BRT:start (written by bench/brt/run.sh; edit the script, not this section) -->
 ## BRT
 
-socp's boosting engine (\`algorithms/brt/engine\`, pure TypeScript) against R gbm ${'2.1.8'} on the same data
+socp's boosting engine (\`algorithms/brt/engine\`: TypeScript, its tree grower AssemblyScript compiled to WebAssembly) against R gbm ${'2.1.8'} on the same data
 and settings; runs alternate socp / R, figures are medians over ${rec.socp_fit.length} fits and
 ${rec.socp_pred.length} prediction runs; ratios are R ÷ socp taken run by run (higher = socp faster).
 Measured ${date} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Shared machines are noisy:

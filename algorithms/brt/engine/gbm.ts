@@ -1,6 +1,9 @@
 /**
  * socp's boosting engine: gaussian gradient boosting with the exact semantics of R gbm 2.1.8.
- * Pure TypeScript (no GDAL, no toolbox imports). With the same data, settings and seed it
+ * TypeScript, with the hot core — bagging, R's Mersenne-Twister, tree growing, the boosting
+ * step — in AssemblyScript compiled to WebAssembly (wasm/, built by `npm run build`: compiled
+ * code from the first tree on, no JIT warm-up per process); no GDAL, no toolbox imports.
+ * With the same data, settings and seed it
  * reproduces `set.seed(seed); gbm(y ~ ., distribution = "gaussian", n.trees, interaction.depth,
  * n.minobsinnode, shrinkage, bag.fraction, train.fraction = 1, cv.folds = 0)` bit for bit:
  * every tree, initF, the fitted values and predict.gbm's predictions; relative influence and

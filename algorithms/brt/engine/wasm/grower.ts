@@ -1,10 +1,11 @@
 /**
  * The tree grower and the per-tree boosting step of R gbm 2.1.8 (src/tree.cpp, src/node_search.cpp,
- * src/node_nonterminal.cpp, src/gaussian.cpp), in AssemblyScript, compiled to WebAssembly by
- * `npm run build` (scripts/build-wasm.mjs). WebAssembly is compiled ahead of the first tree, so a
- * fit runs at full speed from its first tree on instead of paying V8's JIT warm-up in every process
- * (in JavaScript the first ≈ 100 trees ran unoptimised: ≈ 60 ms of a 130 ms fit). The host side,
- * ../tree-grow.ts, owns one instance per fit and reads the grown tree's nodes from this memory.
+ * src/node_nonterminal.cpp, src/gaussian.cpp, the bagging of src/gbm_engine.cpp), in
+ * AssemblyScript, compiled to WebAssembly by `npm run build` (scripts/build-wasm.mjs). WebAssembly
+ * is compiled before the first tree, so a fit runs compiled code from its first tree on instead of
+ * paying V8's JIT warm-up in every process (in JavaScript the first ≈ 100 trees of a fit ran
+ * unoptimised). The host side, ../tree-grow.ts, owns one instance per fit: it copies the data in,
+ * calls step() once per tree and copies the kept trees out at the end.
  *
  * What has to match gbm bit for bit (see notes/gbm.md):
  *  - best-first growth: every terminal "slot" caches its best split; each pass splits the slot
