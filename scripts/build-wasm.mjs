@@ -19,6 +19,7 @@ for (const m of modules) {
     '--shrinkLevel', '0',
     '--runtime', 'stub',
     '--noAssert',
+    '--importMemory',
     '--initialMemory', '1',
     '--enable', 'simd',
   ]);

@@ -15,7 +15,7 @@
 #     bash bench/brt/run.sh            # RUNS=5 WARM_RUNS=3 WARM_FITS=20 PRED_RUNS=3 ROWS=1000000 CV_REPEATS=100 by default
 #   4. if Debian's python3-xgboost is installed: XGBoost's prediction speed on a forest of the same
 #      shape (bench/brt/xgboost_predict.py), next to socp's and R's.
-# Needs: node >= 20, npx tsc (devDependency), Rscript with gbm, /usr/bin/time; optionally
+# Needs: node >= 20, the devDependencies (tsc, asc), Rscript with gbm, /usr/bin/time; optionally
 # python3-xgboost (apt-get install python3-xgboost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,10 +30,12 @@ WORK=${WORK:-/tmp/socp-brt-bench}
 export SOCP_BRT_ENGINE=${SOCP_BRT_ENGINE:-$WORK/engine}
 mkdir -p "$WORK"
 echo "compiling the engine into $SOCP_BRT_ENGINE" >&2
+echo "building the toolbox (dist/, with the engine's WebAssembly) for the CLI" >&2
+npm run -s build
 npx tsc algorithms/brt/engine/*.ts --outDir "$SOCP_BRT_ENGINE" --module nodenext --target es2022 \
   --moduleResolution nodenext --strict --types node --skipLibCheck
-echo "building the toolbox (dist/) for the CLI" >&2
-npx tsc -p tsconfig.json
+mkdir -p "$SOCP_BRT_ENGINE/wasm"
+cp algorithms/brt/engine/wasm/grower.wasm "$SOCP_BRT_ENGINE/wasm/"
 node bench/brt/make-data.mjs "$WORK" >&2
 LOG="$WORK/log.txt"
 : > "$LOG"

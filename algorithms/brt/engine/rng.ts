@@ -21,8 +21,9 @@ export class RMersenneTwister {
 
   /** Seeds like R's `set.seed(seed)`; `seed` must be an integer in the int32 range. */
   constructor(seed: number) {
-    this.g = engineInstance();
-    this.scratch = new Float64Array(this.g.memory.buffer, this.g.rngScratch(), this.g.RNG_SCRATCH.value as number);
+    const inst = engineInstance()!;
+    this.g = inst.exports;
+    this.scratch = new Float64Array(inst.memory.buffer, this.g.rngScratch(), this.g.RNG_SCRATCH.value as number);
     this.setSeed(seed);
   }
 

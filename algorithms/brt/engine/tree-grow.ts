@@ -1,27 +1,36 @@
 /**
  * The host side of the WebAssembly tree grower (wasm/grower.ts, gbm 2.1.8's bagging, tree growing
  * and boosting step bit for bit): one instance, with its own memory, per fit. The constructor
- * copies the fit's data in; the fit runs step() once per tree and, when it keeps the trees, copies
- * each tree out with emit(). F, the current fit of every row, is a view into that memory.
+ * copies the fit's data in; the fit runs step() once per tree and takes the kept trees with
+ * trees() at the end. F, the current fit of every row, is a view into that memory.
  */
 import type { GbmTree } from './types.js';
 import { TREE_NODE_BYTES, treeViews } from './tree-layout.js';
 import { checkSeed } from './rng.js';
-import { engineInstance, type EngineExports } from './wasm-module.js';
+import { engineInstance, growerBytes, type EngineExports } from './wasm-module.js';
+
+/** Trees the grower's memory holds before the host copies them out (bounds its memory). */
+const TREE_BLOCK = 256;
 
 export class TreeGrower {
   private readonly g: EngineExports;
+  private readonly memory: WebAssembly.Memory;
   /** Current fit of every row (training rows, then held-out rows). */
   readonly F: Float64Array;
   private readonly keepTrees: number;
+  private readonly block: number;
+  /** trees kept so far, and how many of them are still in the grower's memory */
   private kept = 0;
+  private inMemory = 0;
+  /** trees copied out: one buffer and the node counts per block */
+  private readonly blocks: { buf: ArrayBuffer; nodes: Int32Array }[] = [];
 
   /**
    * `X` holds the training rows first and then, optionally, held-out rows (`nTrain` says where
    * they begin): those are never searched nor bagged, but their F follows every tree. `order` is
    * the training rows' presort, `w` the (normalised) weights; F starts at `initF` everywhere.
-   * The bagging draws R's uniform stream after `set.seed(seed)`. Room is made for `keepTrees`
-   * trees (0 when only F is wanted: cross-validation folds).
+   * The bagging draws R's uniform stream after `set.seed(seed)`. The first `keepTrees` trees are
+   * kept (0 when only F is wanted: cross-validation folds).
    */
   constructor(
     X: readonly Float64Array[],
@@ -39,12 +48,22 @@ export class TreeGrower {
     const p = X.length;
     const nAll = X[0]!.length;
     this.keepTrees = keepTrees;
-    this.g = engineInstance();
+    this.block = Math.min(keepTrees, TREE_BLOCK);
+    const bytes = growerBytes(nTrain, nAll, p, depth, minObs, this.block);
+    const inst = engineInstance(bytes);
+    if (!inst) {
+      throw new Error(
+        `${nAll} rows × ${p} predictors are too many for one boosted-trees fit: the engine's working memory ` +
+          `(${Math.ceil(bytes / 2 ** 20)} MB) must stay below 4 GB and be available; fit on a sample of the rows`,
+      );
+    }
+    this.g = inst.exports;
+    this.memory = inst.memory;
     const g = this.g;
-    g.init(nTrain, nAll, p, depth, minObs, keepTrees);
+    g.init(nTrain, nAll, p, depth, minObs, this.block);
     g.rngSeed(seed);
-    // the memory does not grow after init(): these views stay valid
-    const buf = g.memory.buffer;
+    // the memory never grows: these views stay valid
+    const buf = this.memory.buffer;
     const xs = new Float64Array(buf, g.ptrX(), p * nAll);
     X.forEach((col, v) => xs.set(col, v * nAll));
     new Int32Array(buf, g.ptrOrder(), p * nTrain).set(order);
@@ -56,30 +75,45 @@ export class TreeGrower {
 
   /**
    * One boosting iteration: draws the bag (nBag rows by gbm's selection sampling), grows the tree on
-   * the current residuals (kept while there is room for it), adds its shrunk leaf values to F and
-   * returns the training deviance.
+   * the current residuals (kept when among the first keepTrees), adds its shrunk leaf values to F
+   * and returns the training deviance.
    */
   step(nBag: number, shrinkage: number): number {
     const keep = this.kept < this.keepTrees;
-    if (keep) this.kept++;
+    if (keep) {
+      if (this.inMemory === this.block) this.copyOut();
+      this.kept++;
+      this.inMemory++;
+    }
     return this.g.step(nBag, shrinkage, keep);
   }
 
-  /**
-   * The kept trees (gbm's pre-order layout, leaves × shrinkage), copied out of the grower's memory
-   * in one block: views into one ArrayBuffer in the layout of tree-layout.ts.
-   */
-  trees(): GbmTree[] {
+  /** Moves the trees in the grower's memory into a buffer of their own. */
+  private copyOut(): void {
     const g = this.g;
     const at = g.ptrTrees();
-    const buf = g.memory.buffer.slice(at, at + g.treeBytes());
-    const nodes = new Int32Array(g.memory.buffer, g.ptrTreeNodes(), this.kept);
-    const out = new Array<GbmTree>(this.kept);
-    let off = 0;
-    for (let t = 0; t < this.kept; t++) {
-      const m = nodes[t]!;
-      out[t] = treeViews(buf, off, m);
-      off += m * TREE_NODE_BYTES;
+    const buf = this.memory.buffer;
+    this.blocks.push({
+      buf: buf.slice(at, at + g.treeBytes()),
+      nodes: new Int32Array(buf, g.ptrTreeNodes(), this.inMemory).slice(),
+    });
+    g.clearTrees();
+    this.inMemory = 0;
+  }
+
+  /**
+   * The kept trees (gbm's pre-order layout, leaves × shrinkage): views into a few buffers (one per
+   * block of trees), in the layout of tree-layout.ts.
+   */
+  trees(): GbmTree[] {
+    if (this.inMemory > 0) this.copyOut();
+    const out: GbmTree[] = [];
+    for (const { buf, nodes } of this.blocks) {
+      let off = 0;
+      for (const m of nodes) {
+        out.push(treeViews(buf, off, m));
+        off += m * TREE_NODE_BYTES;
+      }
     }
     return out;
   }

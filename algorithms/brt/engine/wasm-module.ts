@@ -1,14 +1,17 @@
 /**
  * The engine's WebAssembly module (wasm/grower.ts with wasm/mt.ts, AssemblyScript compiled by
  * `npm run build`), compiled once per thread on first use. Each user (a fit's tree grower, an
- * RMersenneTwister) takes an instance of its own, with its own memory.
+ * RMersenneTwister) takes an instance of its own with a memory of its own, made as large as it
+ * will ever need: a WebAssembly memory that grows detaches its old ArrayBuffer, and after one
+ * detached ArrayBuffer V8 checks every typed-array access of the process for detachment (measured:
+ * prediction 24 % slower for the rest of the process).
  */
 import { readFileSync } from 'node:fs';
 
-/** What the module exports (offsets are byte offsets into `memory`). */
+/** What the module exports (offsets are byte offsets into the instance's memory). */
 export interface EngineExports {
-  memory: WebAssembly.Memory;
   // grower.ts
+  bytesNeeded(nTrain: number, nRows: number, nVars: number, depth: number, minObs: number, keepTrees: number): number;
   init(nTrain: number, nRows: number, nVars: number, depth: number, minObs: number, keepTrees: number): void;
   start(initF: number): void;
   step(nBag: number, shrinkage: number, keep: boolean): number;
@@ -20,6 +23,7 @@ export interface EngineExports {
   ptrTrees(): number;
   ptrTreeNodes(): number;
   treeBytes(): number;
+  clearTrees(): void;
   // mt.ts
   rngSeed(seed: number): void;
   rngUnif(): number;
@@ -28,10 +32,18 @@ export interface EngineExports {
   RNG_SCRATCH: WebAssembly.Global;
 }
 
-let compiled: WebAssembly.Module | undefined;
+export interface EngineInstance {
+  exports: EngineExports;
+  memory: WebAssembly.Memory;
+}
 
-/** A new instance of the engine module. */
-export function engineInstance(): EngineExports {
+/** WebAssembly pages (64 KiB) a 32-bit memory can have. */
+const MAX_PAGES = 65536;
+
+let compiled: WebAssembly.Module | undefined;
+let sizer: EngineExports | undefined;
+
+function engineModule(): WebAssembly.Module {
   if (!compiled) {
     const file = new URL('./wasm/grower.wasm', import.meta.url);
     let bytes: Uint8Array<ArrayBuffer>;
@@ -42,5 +54,29 @@ export function engineInstance(): EngineExports {
     }
     compiled = new WebAssembly.Module(bytes);
   }
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as EngineExports;
+  return compiled;
+}
+
+/**
+ * A new instance of the engine module with a memory of at least `bytes` bytes (the static data
+ * needs less than one page); null when that is more than a 32-bit memory holds or the system
+ * refuses it.
+ */
+export function engineInstance(bytes = 0): EngineInstance | null {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  if (pages > MAX_PAGES) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
+  const exports = new WebAssembly.Instance(engineModule(), { env: { memory } }).exports as unknown as EngineExports;
+  return { exports, memory };
+}
+
+/** The memory a tree grower for these sizes needs, in bytes (see grower.ts bytesNeeded). */
+export function growerBytes(nTrain: number, nRows: number, nVars: number, depth: number, minObs: number, keepTrees: number): number {
+  sizer ??= engineInstance()!.exports;
+  return sizer.bytesNeeded(nTrain, nRows, nVars, depth, minObs, keepTrees);
 }

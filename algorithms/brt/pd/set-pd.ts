@@ -19,7 +19,7 @@ const FLOAT_FIELDS = ['splitCodePred', 'errorReduction', 'weight', 'prediction']
 
 /**
  * A model with its trees' arrays concatenated: 8 buffers instead of 8 per tree, so posting it to
- * a worker (transferred, not copied) costs next to nothing.
+ * a worker copies 8 blocks of memory (≈ 2 MB for 1600 trees) instead of cloning 12800 arrays.
  */
 export interface PackedModel {
   head: Omit<GbmModel, 'trees'>;
@@ -129,9 +129,9 @@ export async function setPartialDependence(models: readonly GbmModel[], jobs: re
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const feed = (w: Worker) => {
         if (!failed && next < models.length) {
-          const packed = packModel(models[next]!);
-          const buffers = [packed.sizes, ...packed.ints, ...packed.floats].map((a) => a.buffer as ArrayBuffer);
-          w.postMessage({ index: next, model: packed }, buffers);
+          // copied, not transferred: a transfer detaches the buffers, and after one detached
+          // ArrayBuffer V8 checks every typed-array access of this thread from then on
+          w.postMessage({ index: next, model: packModel(models[next]!) });
           next++;
         }
       };

@@ -9,7 +9,8 @@ const jobs = (workerData as { jobs: PdJob[] }).jobs;
 parentPort!.on('message', (msg: { index: number; model: PackedModel }) => {
   try {
     const values = modelPd(unpackModel(msg.model), jobs);
-    parentPort!.postMessage({ index: msg.index, values }, values.map((v) => v.buffer as ArrayBuffer));
+    // copied, not transferred (a detached ArrayBuffer slows every later typed-array access here)
+    parentPort!.postMessage({ index: msg.index, values });
   } catch (e) {
     parentPort!.postMessage({ index: msg.index, message: (e as Error).message });
   }

@@ -5,7 +5,7 @@
  * is compiled before the first tree, so a fit runs compiled code from its first tree on instead of
  * paying V8's JIT warm-up in every process (in JavaScript the first ≈ 100 trees of a fit ran
  * unoptimised). The host side, ../tree-grow.ts, owns one instance per fit: it copies the data in,
- * calls step() once per tree and copies the kept trees out at the end.
+ * calls step() once per tree and copies the kept trees out, a block of trees at a time.
  *
  * What has to match gbm bit for bit (see notes/gbm.md):
  *  - best-first growth: every terminal "slot" caches its best split; each pass splits the slot
@@ -26,8 +26,9 @@
  * stable-partitions the segment when the node is split, so a node search costs p × (its rows).
  * The sequence of floating-point operations per node is the same as gbm's.
  *
- * Memory: init() lays out every array in this module's own memory (grown once, there) and the
- * host makes typed-array views of them from the exported offsets. Offsets are byte offsets.
+ * Memory: imported, made by the host as large as bytesNeeded() says, never grown; init() lays
+ * out every array in it and the host makes typed-array views of them from the exported offsets.
+ * Offsets are byte offsets.
  */
 
 import { rngFill } from './mt';
@@ -161,17 +162,31 @@ let rMN: i32 = 0;
   store<u8>(a + <usize>i, <u8>v);
 }
 
-let brk: usize = 0;
-function take(bytes: i32): usize {
+/** end of the layout, counted in 64 bits (the host refuses a layout beyond 32-bit memory) */
+let brk: u64 = 0;
+/** The offset of an array of `count` elements of `size` bytes (valid when the layout fits the memory). */
+function take(size: i32, count: u64): usize {
   const at = brk;
-  brk = (brk + <usize>bytes + 7) & ~<usize>7;
-  return at;
+  brk = (brk + <u64>size * count + 7) & ~(<u64>7);
+  return <usize>at;
+}
+
+
+/**
+ * The bytes of memory init() needs for these sizes (the host creates the instance's memory that
+ * large: the memory never grows, because growing it detaches its old ArrayBuffer, and one detached
+ * ArrayBuffer makes V8 check every typed-array access of the whole process from then on).
+ */
+export function bytesNeeded(nTrain: i32, nRows: i32, nVars: i32, treeDepth: i32, minObsInNode: i32, keepTrees: i32): f64 {
+  init(nTrain, nRows, nVars, treeDepth, minObsInNode, keepTrees);
+  return <f64>brk;
 }
 
 /**
  * Lays out the arrays for `nTrain` training rows of `nRows` in all, `nVars` variables, trees of
- * `treeDepth` splits, room for `keepTrees` trees; grows the memory once. The host then fills X,
- * order, y, w (views from the exported offsets) and calls start().
+ * `treeDepth` splits, room for `keepTrees` kept trees (the host copies them out and calls
+ * clearTrees() when the room is full), in a memory of at least bytesNeeded() bytes. The host then
+ * fills X, order, y, w (views from the exported offsets) and calls start().
  */
 export function init(nTrain: i32, nRows: i32, nVars: i32, treeDepth: i32, minObsInNode: i32, keepTrees: i32): void {
   n = nTrain;
@@ -179,64 +194,62 @@ export function init(nTrain: i32, nRows: i32, nVars: i32, treeDepth: i32, minObs
   p = nVars;
   depth = treeDepth;
   minObs = minObsInNode;
-  brk = (__heap_base + 7) & ~<usize>7;
-  X = take(8 * p * nAll);
-  order = take(4 * p * n);
-  seg = take(4 * 2 * p * (n + 1));
-  side = take(nAll);
-  noMissing = take(p);
-  y = take(8 * n);
-  w = take(8 * n);
-  z = take(8 * n);
-  wz = take(8 * n);
-  F = take(8 * nAll);
-  inBag = take(nAll);
-  u = take(8 * n);
-  all = take(4 * nAll);
-  allTmp = take(4 * nAll);
-  allTmpM = take(4 * nAll);
+  brk = (<u64>__heap_base + 7) & ~(<u64>7);
+  X = take(8, <u64>p * <u64>nAll);
+  order = take(4, <u64>p * <u64>n);
+  seg = take(4, <u64>2 * <u64>p * <u64>(n + 1));
+  side = take(1, <u64>nAll);
+  noMissing = take(1, <u64>p);
+  y = take(8, <u64>n);
+  w = take(8, <u64>n);
+  z = take(8, <u64>n);
+  wz = take(8, <u64>n);
+  F = take(8, <u64>nAll);
+  inBag = take(1, <u64>nAll);
+  u = take(8, <u64>n);
+  all = take(4, <u64>nAll);
+  allTmp = take(4, <u64>nAll);
+  allTmpM = take(4, <u64>nAll);
   const nc = 3 * depth + 1;
-  nVar = take(4 * nc);
-  nSplit = take(8 * nc);
-  nLeft = take(4 * nc);
-  nRight = take(4 * nc);
-  nMiss = take(4 * nc);
-  nImp = take(8 * nc);
-  nW = take(8 * nc);
-  nPred = take(8 * nc);
-  nN = take(4 * nc);
-  trees = take(TREE_NODE_BYTES * nc * keepTrees);
+  nVar = take(4, <u64>nc);
+  nSplit = take(8, <u64>nc);
+  nLeft = take(4, <u64>nc);
+  nRight = take(4, <u64>nc);
+  nMiss = take(4, <u64>nc);
+  nImp = take(8, <u64>nc);
+  nW = take(8, <u64>nc);
+  nPred = take(8, <u64>nc);
+  nN = take(4, <u64>nc);
+  trees = take(TREE_NODE_BYTES, <u64>nc * <u64>keepTrees);
   treesUsed = 0;
-  treeNodes = take(4 * keepTrees);
+  treeNodes = take(4, <u64>keepTrees);
   treesKept = 0;
-  emitStack = take(4 * (nc + 2));
-  emitParent = take(4 * (nc + 2));
-  emitWhich = take(4 * (nc + 2));
+  emitStack = take(4, <u64>(nc + 2));
+  emitParent = take(4, <u64>(nc + 2));
+  emitWhich = take(4, <u64>(nc + 2));
   const sc = 2 * depth + 1;
-  sNode = take(4 * sc);
-  sStart = take(4 * sc);
-  sCnt = take(4 * sc);
-  sN = take(4 * sc);
-  sSum = take(8 * sc);
-  sW = take(8 * sc);
-  sSearch = take(sc);
-  sOff = take(4 * sc);
-  aStart = take(4 * sc);
-  aCnt = take(4 * sc);
-  bImp = take(8 * sc);
-  bVar = take(4 * sc);
-  bSplit = take(8 * sc);
-  bLS = take(8 * sc);
-  bLW = take(8 * sc);
-  bLN = take(4 * sc);
-  bRS = take(8 * sc);
-  bRW = take(8 * sc);
-  bRN = take(4 * sc);
-  bMS = take(8 * sc);
-  bMW = take(8 * sc);
-  bMN = take(4 * sc);
-  const pages = <i32>((brk + 0xffff) >> 16) - memory.size();
-  if (pages > 0 && memory.grow(pages) < 0) unreachable();
+  sNode = take(4, <u64>sc);
+  sStart = take(4, <u64>sc);
+  sCnt = take(4, <u64>sc);
+  sN = take(4, <u64>sc);
+  sSum = take(8, <u64>sc);
+  sW = take(8, <u64>sc);
+  sSearch = take(1, <u64>sc);
+  sOff = take(4, <u64>sc);
+  aStart = take(4, <u64>sc);
+  aCnt = take(4, <u64>sc);
+  bImp = take(8, <u64>sc);
+  bVar = take(4, <u64>sc);
+  bSplit = take(8, <u64>sc);
+  bLS = take(8, <u64>sc);
+  bLW = take(8, <u64>sc);
+  bLN = take(4, <u64>sc);
+  bRS = take(8, <u64>sc);
+  bRW = take(8, <u64>sc);
+  bRN = take(4, <u64>sc);
+  bMS = take(8, <u64>sc);
+  bMW = take(8, <u64>sc);
+  bMN = take(4, <u64>sc);
 }
 
 // offsets for the host's views
@@ -246,6 +259,11 @@ export function ptrY(): usize { return y; }
 export function ptrW(): usize { return w; }
 export function ptrF(): usize { return F; }
 export function ptrTrees(): usize { return trees; }
+/** After the host copied the kept trees out: room for the next ones. */
+export function clearTrees(): void {
+  treesUsed = 0;
+  treesKept = 0;
+}
 export function ptrTreeNodes(): usize { return treeNodes; }
 export function treeBytes(): usize { return treesUsed; }
 
