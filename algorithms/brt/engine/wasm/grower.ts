@@ -518,16 +518,16 @@ function search(s: i32, stride: i32): void {
       if (xa == xa && xb == xb) {
         scanPairUnit(xv, xw, k0, k1, cnt, initSum, bestImp);
         for (let lane = 0; lane < 2; lane++) {
-          const imp = lane == 0 ? pImpA : pImpB;
+          const imp = ldf(pImp, lane);
           if (imp > bestImp) {
             bestImp = imp;
             bestVar = v + lane;
-            bestSplit = lane == 0 ? pSplitA : pSplitB;
-            bL_S = lane == 0 ? pLSA : pLSB;
-            bL_W = lane == 0 ? pLFA : pLFB;
+            bestSplit = ldf(pSplit, lane);
+            bL_S = ldf(pLS, lane);
+            bL_W = ldf(pLF, lane);
             bL_N = <i32>bL_W;
-            bR_S = lane == 0 ? pRSA : pRSB;
-            bR_W = lane == 0 ? pRFA : pRFB;
+            bR_S = ldf(pRS, lane);
+            bR_W = ldf(pRF, lane);
             bR_N = <i32>bR_W;
             // no in-bag row of this node misses the variable: seed with the parent's totals
             bM_S = initSum;
@@ -1061,33 +1061,48 @@ function scanVariableUnit(xv: usize, k0: i32, k1: i32, initN: i32, initSum: f64,
   rImp = best;
 }
 
-// results of scanPairUnit, per lane (A: the first variable, B: the second)
-let pImpA: f64 = 0;
-let pSplitA: f64 = 0;
-let pLSA: f64 = 0;
-let pLFA: f64 = 0;
-let pRSA: f64 = 0;
-let pRFA: f64 = 0;
-let pImpB: f64 = 0;
-let pSplitB: f64 = 0;
-let pLSB: f64 = 0;
-let pLFB: f64 = 0;
-let pRSB: f64 = 0;
-let pRFB: f64 = 0;
+// scanPairUnit's best candidate per lane (lane 0: the first variable, lane 1: the second):
+// improvement, pre-test cut, split value, left sum and count, right sum and count
+const pImp: usize = memory.data(16, 8);
+const pCut: usize = memory.data(16, 8);
+const pSplit: usize = memory.data(16, 8);
+const pLS: usize = memory.data(16, 8);
+const pLF: usize = memory.data(16, 8);
+const pRS: usize = memory.data(16, 8);
+const pRF: usize = memory.data(16, 8);
+
+/**
+ * A candidate of one lane of scanPairUnit that the pre-test could not rule out: gbm's exact
+ * improvement from the lane's sums, kept when it beats the lane's best.
+ */
+function laneCandidate(lane: i32, ls: f64, rs: f64, lf: f64, rf: f64, last: f64, x: f64, lr: f64, lrc: f64): void {
+  const t = ls / lf - rs / rf;
+  const imp = (lf * rf * t * t) / lr;
+  if (imp > ldf(pImp, lane)) {
+    stf(pImp, lane, imp);
+    stf(pCut, lane, imp < 1e-200 ? -1 : imp * lrc);
+    stf(pSplit, lane, 0.5 * (last + x));
+    stf(pLS, lane, ls);
+    stf(pLF, lane, lf);
+    stf(pRS, lane, rs);
+    stf(pRF, lane, rf);
+  }
+}
 
 /**
  * scanVariableUnit for two variables of a node at once, one per lane of f64x2 vectors, when neither
  * has a missing row in the node: both segments then hold the same cnt rows (in their own orders),
  * so the counts lf, rf and the range of candidates are the same for both, and each lane's running
- * sums are the very doubles the scalar scan forms. Each lane keeps its own best, starting from
- * `bestImp`; the caller takes lane A's result and then lane B's as if B had been scanned after A
- * (B's first maximum beats A's only when strictly larger, as in the sequential scan). The pre-test
- * and the tie test are evaluated for both lanes without branching; a lane that passes is evaluated
- * exactly with gbm's scalar formula.
+ * sums are the very doubles the scalar scan forms. Each lane keeps its own best (pImp[lane] and the
+ * p* arrays), starting from `bestImp`; the caller takes lane 0's result and then lane 1's as if
+ * the second variable had been scanned after the first (its first maximum beats the first's only
+ * when strictly larger, as in the sequential scan). The pre-test and the tie test are evaluated
+ * for both lanes without branching; a lane that passes is evaluated exactly with gbm's scalar
+ * formula.
  */
 function scanPairUnit(xa: usize, xb: usize, ka: i32, kb: i32, cnt: i32, initSum: f64, bestImp: f64): void {
-  pImpA = bestImp;
-  pImpB = bestImp;
+  stf(pImp, 0, bestImp);
+  stf(pImp, 1, bestImp);
   // candidates at minObs <= j <= cnt - minObs (j = rows to the left)
   const jEnd = min(cnt - minObs, cnt - 1);
   if (minObs > jEnd) return;
@@ -1104,11 +1119,10 @@ function scanPairUnit(xa: usize, xb: usize, ka: i32, kb: i32, cnt: i32, initSum:
   const pretest = absSum >= 0 && abs<f64>(initSum) < 1e100;
   const Mg = f64x2.splat(pretest ? 1.01e-12 * (abs<f64>(initSum) + 2 * absSum) * lr : 0);
   const lrc = pretest ? lr * (1 - 3e-12) : -Infinity;
-  let bestA = bestImp;
-  let bestB = bestImp;
-  let cutA = bestA < 1e-200 ? -1 : bestA * lrc;
-  let cutB = bestB < 1e-200 ? -1 : bestB * lrc;
-  let cut = f64x2.replace_lane(f64x2.splat(cutA), 1, cutB);
+  const cut0 = bestImp < 1e-200 ? -1 : bestImp * lrc;
+  stf(pCut, 0, cut0);
+  stf(pCut, 1, cut0);
+  let cut = f64x2.splat(cut0);
   let lf = f64x2.splat(<f64>minObs);
   let rf = f64x2.splat(<f64>(cnt - minObs));
   const one = f64x2.splat(1);
@@ -1122,36 +1136,12 @@ function scanPairUnit(xa: usize, xb: usize, ka: i32, kb: i32, cnt: i32, initSum:
       const lfs = f64x2.extract_lane(lf, 0);
       const rfs = f64x2.extract_lane(rf, 0);
       if (i64x2.extract_lane(pass, 0) != 0) {
-        const l = f64x2.extract_lane(ls, 0);
-        const r = f64x2.extract_lane(rs, 0);
-        const t = l / lfs - r / rfs;
-        const imp = (lfs * rfs * t * t) / lr;
-        if (imp > bestA) {
-          bestA = imp;
-          cutA = bestA < 1e-200 ? -1 : bestA * lrc;
-          pSplitA = 0.5 * (f64x2.extract_lane(last, 0) + f64x2.extract_lane(x, 0));
-          pLSA = l;
-          pLFA = lfs;
-          pRSA = r;
-          pRFA = rfs;
-        }
+        laneCandidate(0, f64x2.extract_lane(ls, 0), f64x2.extract_lane(rs, 0), lfs, rfs, f64x2.extract_lane(last, 0), f64x2.extract_lane(x, 0), lr, lrc);
       }
       if (i64x2.extract_lane(pass, 1) != 0) {
-        const l = f64x2.extract_lane(ls, 1);
-        const r = f64x2.extract_lane(rs, 1);
-        const t = l / lfs - r / rfs;
-        const imp = (lfs * rfs * t * t) / lr;
-        if (imp > bestB) {
-          bestB = imp;
-          cutB = bestB < 1e-200 ? -1 : bestB * lrc;
-          pSplitB = 0.5 * (f64x2.extract_lane(last, 1) + f64x2.extract_lane(x, 1));
-          pLSB = l;
-          pLFB = lfs;
-          pRSB = r;
-          pRFB = rfs;
-        }
+        laneCandidate(1, f64x2.extract_lane(ls, 1), f64x2.extract_lane(rs, 1), lfs, rfs, f64x2.extract_lane(last, 1), f64x2.extract_lane(x, 1), lr, lrc);
       }
-      cut = f64x2.replace_lane(f64x2.splat(cutA), 1, cutB);
+      cut = f64x2.replace_lane(f64x2.splat(ldf(pCut, 0)), 1, ldf(pCut, 1));
     }
     const q = f64x2.replace_lane(f64x2.splat(ldf(wz, ra)), 1, ldf(wz, rb));
     ls = f64x2.add(ls, q);
@@ -1160,6 +1150,4 @@ function scanPairUnit(xa: usize, xb: usize, ka: i32, kb: i32, cnt: i32, initSum:
     rf = f64x2.sub(rf, one);
     last = x;
   }
-  pImpA = bestA;
-  pImpB = bestB;
 }
