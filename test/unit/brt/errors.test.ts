@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { fitGbm, fitHeldOut, predict, columnsByName, partialDependence, relativeInfluence } from '../../../algorithms/brt/engine/gbm.js';
 import type { GbmFitOptions } from '../../../algorithms/brt/engine/gbm.js';
+import { TreeGrower } from '../../../algorithms/brt/engine/tree-grow.js';
 
 const n = 40;
 const X = [Float64Array.from({ length: n }, (_, i) => i), Float64Array.from({ length: n }, (_, i) => (i * 7) % 11)];
@@ -23,6 +24,15 @@ describe('plain-words errors', () => {
     expect(() => fitHeldOut(X, y, ok, { X: Xt, at: [2, 6], pred: out() })).toThrow(/from 1 to 5/);
     expect(() => fitHeldOut(X, y, ok, { X: [Xt[0]!], at: [5], pred: [new Float64Array(3)] })).toThrow(/2 columns of equal length/);
     expect(() => fitHeldOut(X, y, ok, { X: Xt, at: [2, 5], pred: out() })).not.toThrow();
+  });
+
+  it('data beyond what the engine memory can hold (4 GB) is refused before anything is copied', () => {
+    // 600 predictors × 1e6 rows × 8 bytes = 4.8 GB for the predictor columns alone (one column
+    // repeated: the grower refuses before it reads them)
+    const col = new Float64Array(1e6);
+    const ys = new Float64Array(1e6);
+    const grow = (p: number) => new TreeGrower(Array(p).fill(col), new Int32Array(0), ys, ys, 0, 9, 10, 1e6, 1, 0);
+    expect(() => grow(600)).toThrow(/1000000 rows × 600 predictors are too many.*below 4 GB.*fit on a sample/);
   });
 
   it('constant or missing target', () => {
