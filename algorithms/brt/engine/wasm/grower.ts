@@ -269,7 +269,7 @@ export function treeBytes(): usize { return treesUsed; }
 
 /**
  * After the host filled X, order, y, w: F = initF for every row, the first residuals, which
- * variables have no missing training value, whether the weights are all 1.
+ * variables have no missing value in any row (training or held out), whether the weights are all 1.
  */
 export function start(initF: f64): void {
   for (let i = 0; i < nAll; i++) stf(F, i, initF);
