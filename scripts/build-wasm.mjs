@@ -17,6 +17,8 @@ for (const m of modules) {
     '--outFile', out,
     '--optimizeLevel', '3',
     '--shrinkLevel', '0',
+    // AssemblyScript's smallest runtime (a bump allocator, no garbage collector): the engine
+    // lays out its memory itself and allocates nothing
     '--runtime', 'stub',
     '--noAssert',
     '--importMemory',
