@@ -124,8 +124,7 @@ function boost(X: readonly Float64Array[], y: Float64Array, opts: GbmFitOptions,
   if (held && held.at.some((k, i) => !Number.isInteger(k) || k < 1 || k > nTrees || (i > 0 && k <= held.at[i - 1]!) || held.pred[i]!.length !== m)) {
     throw new Error(`held-out tree counts must rise from 1 to ${nTrees}, each with an output of ${m} values; got ${held.at.join(', ')}`);
   }
-  const Xg = held ? X.map((c, v) => { const a = new Float64Array(n + m); a.set(c); a.set(held.X[v]!, n); return a; }) : X;
-  const grower = new TreeGrower(Xg, order, y, w, initF, interactionDepth, nMinObsInNode, n, seed, keepTrees ? nTrees : 0);
+  const grower = new TreeGrower(X, held?.X, order, y, w, initF, interactionDepth, nMinObsInNode, seed, keepTrees ? nTrees : 0);
   const F = grower.F;
   let nextAt = 0;
   const trainError = new Float64Array(nTrees);

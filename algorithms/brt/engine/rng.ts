@@ -11,19 +11,22 @@ import { engineInstance, type EngineExports } from './wasm-module.js';
 /** Throws unless `seed` is a whole number in R's seed range (int32). */
 export function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < -2147483648 || seed > 2147483647) {
-    throw new Error(`seed must be a whole number between -2147483648 and 2147483647, got ${seed}`);
+    throw new Error(`seed must be a whole number between -2147483648 and 2147483647, got ${String(seed)}`);
   }
 }
 
 export class RMersenneTwister {
   private readonly g: EngineExports;
+  /** the module's scratch array for rngFill(): its offset and a view of it */
+  private readonly scratchAt: number;
   private readonly scratch: Float64Array;
 
   /** Seeds like R's `set.seed(seed)`; `seed` must be an integer in the int32 range. */
   constructor(seed: number) {
     const inst = engineInstance()!;
     this.g = inst.exports;
-    this.scratch = new Float64Array(inst.memory.buffer, this.g.rngScratch(), this.g.RNG_SCRATCH.value as number);
+    this.scratchAt = this.g.rngScratch();
+    this.scratch = new Float64Array(inst.memory.buffer, this.scratchAt, this.g.RNG_SCRATCH.value as number);
     this.setSeed(seed);
   }
 
@@ -37,7 +40,7 @@ export class RMersenneTwister {
     const s = this.scratch;
     for (let at = 0; at < count; at += s.length) {
       const k = Math.min(s.length, count - at);
-      this.g.rngFill(this.g.rngScratch(), k);
+      this.g.rngFill(this.scratchAt, k);
       out.set(k === s.length ? s : s.subarray(0, k), at);
     }
   }

@@ -6,7 +6,6 @@
  */
 import type { GbmTree } from './types.js';
 import { TREE_NODE_BYTES, treeViews } from './tree-layout.js';
-import { checkSeed } from './rng.js';
 import { engineInstance, growerBytes, type EngineExports } from './wasm-module.js';
 
 /** Trees the grower's memory holds before the host copies them out (bounds its memory). */
@@ -26,27 +25,28 @@ export class TreeGrower {
   private readonly blocks: { buf: ArrayBuffer; nodes: Int32Array }[] = [];
 
   /**
-   * `X` holds the training rows first and then, optionally, held-out rows (`nTrain` says where
-   * they begin): those are never searched nor bagged, but their F follows every tree. `order` is
-   * the training rows' presort, `w` the (normalised) weights; F starts at `initF` everywhere.
-   * The bagging draws R's uniform stream after `set.seed(seed)`. The first `keepTrees` trees are
-   * kept (0 when only F is wanted: cross-validation folds).
+   * `X` holds the training rows, `held` (same columns) optional held-out rows: those are never
+   * searched nor bagged, but their F follows every tree (F holds the training rows, then the
+   * held-out rows). `order` is the training rows' presort, `w` the (normalised) weights; F starts
+   * at `initF` everywhere. The bagging draws R's uniform stream after `set.seed(seed)` (the fit
+   * has validated the seed). The first `keepTrees` trees are kept (0 when only F is wanted:
+   * cross-validation folds).
    */
   constructor(
     X: readonly Float64Array[],
+    held: readonly Float64Array[] | undefined,
     order: Int32Array,
     y: Float64Array,
     w: Float64Array,
     initF: number,
     depth: number,
     minObs: number,
-    nTrain: number,
     seed: number,
     keepTrees: number,
   ) {
-    checkSeed(seed);
     const p = X.length;
-    const nAll = X[0]!.length;
+    const nTrain = X[0]!.length;
+    const nAll = nTrain + (held?.[0]?.length ?? 0);
     this.keepTrees = keepTrees;
     this.block = Math.min(keepTrees, TREE_BLOCK);
     const bytes = growerBytes(nTrain, nAll, p, depth, minObs, this.block);
@@ -66,6 +66,7 @@ export class TreeGrower {
     const buf = this.memory.buffer;
     const xs = new Float64Array(buf, g.ptrX(), p * nAll);
     X.forEach((col, v) => xs.set(col, v * nAll));
+    held?.forEach((col, v) => xs.set(col, v * nAll + nTrain));
     new Int32Array(buf, g.ptrOrder(), p * nTrain).set(order);
     new Float64Array(buf, g.ptrY(), nTrain).set(y);
     new Float64Array(buf, g.ptrW(), nTrain).set(w);

@@ -3,6 +3,7 @@
  * message says what is wrong, where, and how to fix it.
  */
 import type { GbmFitOptions } from './types.js';
+import { checkSeed } from './rng.js';
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
@@ -31,9 +32,7 @@ export function validateParams(opts: GbmFitOptions): void {
   if (typeof bagFraction !== 'number' || !Number.isFinite(bagFraction) || bagFraction <= 0 || bagFraction > 1) {
     throw new Error(`bag.fraction must be a number greater than 0 and at most 1, got ${String(bagFraction)}`);
   }
-  if (!isInt(seed) || seed < -2147483648 || seed > 2147483647) {
-    throw new Error(`seed must be a whole number between -2147483648 and 2147483647, got ${String(seed)}`);
-  }
+  checkSeed(seed);
 }
 
 /**

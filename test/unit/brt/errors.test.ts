@@ -31,7 +31,7 @@ describe('plain-words errors', () => {
     // repeated: the grower refuses before it reads them)
     const col = new Float64Array(1e6);
     const ys = new Float64Array(1e6);
-    const grow = (p: number) => new TreeGrower(Array(p).fill(col), new Int32Array(0), ys, ys, 0, 9, 10, 1e6, 1, 0);
+    const grow = (p: number) => new TreeGrower(Array(p).fill(col), undefined, new Int32Array(0), ys, ys, 0, 9, 10, 1, 0);
     expect(() => grow(600)).toThrow(/1000000 rows × 600 predictors are too many.*below 4 GB.*fit on a sample/);
   });
 
