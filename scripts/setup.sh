@@ -15,7 +15,7 @@ mode="${1:-}"
 case "$mode" in --demo|--test|"") ;; *) echo "usage: bash scripts/setup.sh [--demo|--test]" >&2; exit 2;; esac
 
 base_pkgs=(libgdal-dev gdal-bin)
-test_pkgs=(r-base-core r-cran-gbm saga grass-core qgis python3-qgis qgis-providers chromium)
+test_pkgs=(r-base-core r-cran-gbm saga grass-core qgis python3-qgis qgis-providers chromium redis-server)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi
