@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Algorithm } from '../toolbox/algorithm.js';
+import { datasetReferences } from '../toolbox/io/references.js';
 import { isDestination, isInputPath, ParamValueError, splitLayerRef, type ParamDef } from '../toolbox/params.js';
 
 export class Workspaces {
@@ -73,6 +74,8 @@ export class Workspaces {
         if (!st.isDirectory()) throw new ParamValueError(`${norm} is not a folder`);
       } else if (!st.isFile()) {
         throw new ParamValueError(`${norm} is not a regular file (folders, devices, FIFOs and sockets are refused)`);
+      } else {
+        this.checkReferences(real, norm, where, new Set([real]));
       }
       return;
     }
@@ -95,6 +98,35 @@ export class Workspaces {
     if (st?.isSymbolicLink()) throw new ParamValueError(`${norm} is a symbolic link; outputs are never written through links — choose another name`);
     if (st && !st.isFile() && !st.isDirectory()) throw new ParamValueError(`${norm} is not a regular file (devices, FIFOs and sockets are refused)`);
   };
+
+/**
+   * The files a dataset makes GDAL read (a VRT's sources, nested VRTs) obey the rules of the path
+   * itself: inside a workspace, no link out, regular files; what cannot be confined is refused.
+   */
+  private checkReferences(real: string, shown: string, where: string, seen: Set<string>): void {
+    const refs = datasetReferences(real);
+    if (refs.refused.length > 0) {
+      throw new ParamValueError(`${shown} is a GDAL VRT or service descriptor with ${refs.refused[0]}; through the bridge a dataset may only refer to files ${where} — refer to them by path, or convert the dataset (gdal_translate / ogr2ogr) into a GeoTIFF or GeoPackage`);
+    }
+    for (const f of refs.files) {
+      const hint = `${shown} refers to ${f}`;
+      if (!this.within(path.resolve(f), [...this.dirs, ...this.real], false)) {
+        throw new ParamValueError(`${hint}, outside the workspace; a dataset read through the bridge may only refer to files ${where}`);
+      }
+      let r: string;
+      try {
+        r = fs.realpathSync(f);
+      } catch {
+        throw new ParamValueError(`${hint}, which does not exist; fix the VRT's source path`);
+      }
+      if (!this.within(r, this.real, false)) throw new ParamValueError(`${hint}, which leads (through a symbolic link) to ${r}, outside the workspace; copy the file ${where}`);
+      if (!fs.statSync(r).isFile()) throw new ParamValueError(`${hint}, which is not a regular file`);
+      if (!seen.has(r)) {
+        seen.add(r);
+        this.checkReferences(r, f, where, seen);
+      }
+    }
+  }
 }
 
 function isPathParam(p: ParamDef): boolean {

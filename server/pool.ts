@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CancelledError, SocpError, type ErrorKind } from '../toolbox/errors.js';
 import type { LogLevel } from '../toolbox/context.js';
+import { noNetworkEnv } from '../toolbox/io/no-network.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 /** The worker script: beside this module when compiled; from dist/ when running from sources. */
@@ -51,7 +52,7 @@ export class WorkerPool {
   private spawn(): Worker {
     const child = fork(workerPath(), [], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: this.o.env ?? process.env,
+      env: noNetworkEnv(this.o.env ?? process.env), // jobs never reach the network through GDAL
       execArgv: [],
       serialization: 'json',
     });

@@ -6,6 +6,7 @@
 
 import type { Algorithm } from '../toolbox/algorithm.js';
 import { isSocpError, messageOf, UsageError } from '../toolbox/errors.js';
+import { disableNetwork } from '../toolbox/io/gdal.js';
 import { getAlgorithm, listAlgorithms } from '../toolbox/registry.js';
 import { run } from '../toolbox/run.js';
 import { plainInputs, Workspaces } from './confine.js';
@@ -85,6 +86,9 @@ process.on('message', (m: ToWorker) => {
   else if (m.type === 'cancel' && current?.jobID === m.jobID) current.ac.abort();
   else if (m.type === 'exit') process.exit(0);
 });
+
+// no GDAL network access in a job (before any dataset is opened)
+disableNetwork();
 
 // load the algorithms before the first job arrives
 listAlgorithms().then(() => send({ type: 'ready' }), (e) => {

@@ -4,10 +4,35 @@
 // file appear only when the whole run succeeded.
 
 import os from 'node:os';
+import type { Results } from './algorithm.js';
 import { CancelledError } from './errors.js';
 import type { OutputTransaction } from './io/atomic.js';
 
 export type LogLevel = 'info' | 'warning';
+
+/** How a step run from inside an algorithm reports back; everything else it inherits. */
+export interface StepOptions {
+  onProgress?: (percent: number, message?: string) => void;
+  onLog?: (level: LogLevel, message: string) => void;
+  threads?: number;
+}
+
+/**
+ * Other algorithms run as steps of this one (workflow:socp). A step inherits the run's options —
+ * the working folder, the bridge's workspace confinement, the cancel signal — so that no path a
+ * step reads or writes escapes the checks a top-level run makes. There is no other way for an
+ * algorithm to run another one.
+ */
+export interface StepHost {
+  run(algorithm: string, params: Record<string, unknown>, o?: StepOptions): Promise<{ results: Results; seconds: number }>;
+  /** The step's outputs exist with the provenance key this run would give them (toolbox/reuse.ts). */
+  isUpToDate(algorithm: string, params: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Check a path the algorithm itself reads or writes beyond its declared parameters (a folder it
+   * creates, a file it writes directly) by the run's confinement; throws UsageError when refused.
+   */
+  confine(absPath: string, role: 'input' | 'output' | 'folder'): void;
+}
 
 export interface RunContext {
   /** Report progress in percent (0–100) of this context's range, with an optional step name. */
@@ -25,6 +50,8 @@ export interface RunContext {
   outputs: OutputTransaction;
   /** The algorithm id (for messages). */
   algorithmId: string;
+  /** Steps and paths under this run's options (see StepHost). */
+  steps: StepHost;
 }
 
 export interface ContextOptions {
@@ -34,6 +61,7 @@ export interface ContextOptions {
   signal?: AbortSignal;
   threads?: number;
   outputs: OutputTransaction;
+  steps: StepHost;
 }
 
 export function createContext(o: ContextOptions): RunContext {
@@ -59,6 +87,7 @@ export function createContext(o: ContextOptions): RunContext {
     threads,
     outputs: o.outputs,
     algorithmId: o.algorithmId,
+    steps: o.steps,
   });
   return make(0, 100);
 }

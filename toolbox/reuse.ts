@@ -5,16 +5,17 @@
 
 import fs from 'node:fs';
 import type { Algorithm } from './algorithm.js';
-import { isDestination, isInputPath, splitLayerRef, type ParamDef } from './params.js';
+import { isDestination, isInputPath, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
 import { checksumInputs, readProvenance, runKey } from './provenance.js';
 import { parseParams } from './run.js';
 import { getAlgorithm } from './registry.js';
 
-export async function isUpToDate(id: string | Algorithm, raw: Record<string, unknown>, cwd = process.cwd()): Promise<boolean> {
+/** parseCtx carries the run's folder and confinement: a refused path is never reused, only refused by the run. */
+export async function isUpToDate(id: string | Algorithm, raw: Record<string, unknown>, parseCtx: ParseContext = { cwd: process.cwd() }): Promise<boolean> {
   const alg = typeof id === 'string' ? await getAlgorithm(id) : id;
   let values: Record<string, unknown>;
   try {
-    values = await parseParams(alg, raw, { cwd });
+    values = await parseParams(alg, raw, parseCtx);
   } catch {
     return false;
   }

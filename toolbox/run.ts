@@ -7,12 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Algorithm, ParamValues, Results } from './algorithm.js';
-import { createContext, type LogLevel } from './context.js';
+import { createContext, type LogLevel, type StepHost } from './context.js';
 import { CancelledError, DataError, SocpError, UsageError, isSocpError, messageOf } from './errors.js';
 import { OutputTransaction } from './io/atomic.js';
 import { listFields } from './io/table.js';
-import { isDestination, isInputPath, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
+import { isDestination, isInputPath, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
 import { checksumInputs, provenancePath, provenanceRecord } from './provenance.js';
+import { isUpToDate } from './reuse.js';
 import { getAlgorithm } from './registry.js';
 import { suggest } from './suggest.js';
 
@@ -135,9 +136,10 @@ function realish(p: string): string {
 export async function run(idOrAlg: string | Algorithm, raw: Record<string, unknown>, o: RunOptions = {}): Promise<RunResult> {
   const alg = typeof idOrAlg === 'string' ? await getAlgorithm(idOrAlg) : idOrAlg;
   const started = new Date();
-  const values = await parseParams(alg, raw, { cwd: o.cwd ?? process.cwd(), checkPath: o.checkPath });
+  const parseCtx: ParseContext = { cwd: o.cwd ?? process.cwd(), checkPath: o.checkPath };
+  const values = await parseParams(alg, raw, parseCtx);
   const tx = new OutputTransaction();
-  const ctx = createContext({ algorithmId: alg.id, onProgress: o.onProgress, onLog: o.onLog, signal: o.signal, threads: o.threads, outputs: tx });
+  const ctx = createContext({ algorithmId: alg.id, onProgress: o.onProgress, onLog: o.onLog, signal: o.signal, threads: o.threads, outputs: tx, steps: stepHost(o, parseCtx) });
   try {
     ctx.checkCancelled();
     ctx.progress(0);
@@ -159,6 +161,33 @@ export async function run(idOrAlg: string | Algorithm, raw: Record<string, unkno
     err.stack = (e as Error)?.stack;
     throw err;
   }
+}
+
+// What a path that is no parameter is checked as (StepHost.confine).
+const CONFINED = {
+  input: param.file('FILE', 'a file the algorithm reads'),
+  output: param.fileDestination('FILE', 'a file the algorithm writes'),
+  folder: param.folder('FOLDER', 'a folder the algorithm writes into'),
+};
+
+/** Steps inherit the run's folder, confinement, signal and provenance setting. */
+function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
+  return {
+    run: (algorithm, params, so = {}) => run(algorithm, params, {
+      cwd: o.cwd, checkPath: o.checkPath, signal: o.signal, provenance: o.provenance,
+      threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog,
+    }),
+    isUpToDate: (algorithm, params) => isUpToDate(algorithm, params, parseCtx),
+    confine(absPath, role) {
+      if (!o.checkPath) return;
+      try {
+        o.checkPath(path.resolve(parseCtx.cwd, absPath), CONFINED[role], role === 'output' ? 'output' : 'input');
+      } catch (e) {
+        if (e instanceof ParamValueError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
+  };
 }
 
 async function writeProvenance(alg: Algorithm, values: ParamValues, tx: OutputTransaction, started: Date, finished: Date): Promise<void> {

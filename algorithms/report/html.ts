@@ -14,7 +14,7 @@ import {
   readInteractionSurfaces, readInteractions, readPartialDependence, readPca, readProvenance, readSensitivity, readTable4, readZoneTable,
   sidecarRecords, type CvModel, type ReportData,
 } from './inputs.js';
-import { renderReport } from './render.js';
+import { renderReport, templateFiles } from './render.js';
 
 /** A template folder: confined like every input path; it must hold layout.hbs or partials/. */
 function folderParam(name: string, description: string): ParamDef<string> {
@@ -231,10 +231,13 @@ export default defineAlgorithm({
     }
     const records: string[] = [...(p.PROVENANCE ?? [])].map((f: string) => f.split('|')[0]);
     if (p.FIND_PROVENANCE) for (const f of sidecarRecords(inputs)) if (!records.includes(f)) records.push(f);
+    for (const f of records) if (fs.existsSync(f)) ctx.steps.confine(f, 'input'); // side records, too, stay inside the workspace
     if (records.length) data.provenance = records.map((f) => ({ file: f, record: readProvenance(f) }));
     ctx.checkCancelled();
     ctx.progress(10, 'charts and maps');
     const units = parseUnits(p.UNITS);
+    // each template file is read under the run's confinement (a partial that is a link out of the workspace is refused)
+    if (p.TEMPLATE) for (const f of templateFiles(p.TEMPLATE)) ctx.steps.confine(f, 'input');
     const r = await renderReport(data, {
       title: p.TITLE, subtitle: p.SUBTITLE, templateDir: p.TEMPLATE, valueUnit: prettyUnit(p.VALUE_UNIT),
       fieldUnits: units, maxPixels: p.MAP_MAX_PIXELS, signal: ctx.signal,

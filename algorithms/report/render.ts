@@ -48,14 +48,19 @@ export interface RenderedReport {
   warnings: string[];
 }
 
-function readTemplates(dir: string, into: Map<string, string>): void {
+/** The template files of a folder that the report reads (layout.hbs, partials/*.hbs). */
+export function templateFiles(dir: string): string[] {
+  const files: string[] = [];
   const layout = path.join(dir, 'layout.hbs');
-  if (fs.existsSync(layout)) into.set('layout', fs.readFileSync(layout, 'utf8'));
+  if (fs.existsSync(layout)) files.push(layout);
   const pdir = path.join(dir, 'partials');
-  if (fs.existsSync(pdir)) {
-    for (const f of fs.readdirSync(pdir).filter((x) => x.endsWith('.hbs')).sort()) {
-      into.set(`partials/${f.slice(0, -4)}`, fs.readFileSync(path.join(pdir, f), 'utf8'));
-    }
+  if (fs.existsSync(pdir)) for (const f of fs.readdirSync(pdir).filter((x) => x.endsWith('.hbs')).sort()) files.push(path.join(pdir, f));
+  return files;
+}
+
+function readTemplates(dir: string, into: Map<string, string>): void {
+  for (const f of templateFiles(dir)) {
+    into.set(path.basename(f) === 'layout.hbs' && path.dirname(f) === dir ? 'layout' : `partials/${path.basename(f, '.hbs')}`, fs.readFileSync(f, 'utf8'));
   }
 }
 

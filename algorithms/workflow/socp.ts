@@ -14,6 +14,7 @@ import { openRaster } from '../../toolbox/io/raster.js';
 import { readTable, writeTable } from '../../toolbox/io/table.js';
 import { parseCsv } from '../../toolbox/io/csv.js';
 import { PAPER_SETTINGS } from '../brt/params.js';
+import { soilParams } from '../soil/samples.js';
 import { checksumInputs, provenancePath, provenanceRecord } from '../../toolbox/provenance.js';
 import { minTrainRows } from '../brt/cv/runner.js';
 import { StepRunner } from './steps.js';
@@ -75,7 +76,7 @@ export default defineAlgorithm({
     param.field('BD_FIELD', 'Bulk density, g cm⁻³', { parent: 'SAMPLES' }),
     param.field('FINE_FIELD', 'Fine fraction, % < 50 µm', { parent: 'SAMPLES' }),
     param.field('GRAVEL_FIELD', 'Gravel, volume %', { parent: 'SAMPLES', optional: true }),
-    param.number('DEPTH', 'Layer thickness in cm when DEPTH_FIELD is not given', { default: 30, min: 0, exclusiveMin: true }),
+    soilParams.depth(),
     param.field('DEPTH_FIELD', 'Layer thickness per sample, cm', { parent: 'SAMPLES', optional: true }),
     param.field('LANDUSE_FIELD', 'Land use of each sample (text); default: read from LANDUSE at the sample and named by LABELS', { parent: 'SAMPLES', optional: true, fieldType: 'any' }),
     param.field('SITE_FIELD', 'Sample identifier (kept in the outputs)', { parent: 'SAMPLES', optional: true, fieldType: 'any' }),
@@ -102,7 +103,14 @@ export default defineAlgorithm({
   ],
   async run(p, ctx) {
     const out: string = p.OUTPUT_DIR;
-    for (const d of ['', 'samples', 'tables', 'cv', 'importance', 'partial-dependence', 'models', 'interpretation', 'maps']) fs.mkdirSync(path.join(out, d), { recursive: true });
+    // every folder the workflow writes into is checked by the run's confinement (a folder inside
+    // OUTPUT_DIR that is a symbolic link out of the bridge's workspace is refused)
+    const folder = (...parts: string[]) => {
+      const d = path.join(out, ...parts);
+      fs.mkdirSync(d, { recursive: true });
+      ctx.steps.confine(d, 'folder');
+    };
+    for (const d of ['', 'samples', 'tables', 'cv', 'importance', 'partial-dependence', 'models', 'interpretation', 'maps']) folder(d);
     const f = (...parts: string[]) => path.join(out, ...parts);
     const threads = p.THREADS ?? ctx.threads;
     const steps = new StepRunner(ctx, threads);
@@ -175,7 +183,7 @@ export default defineAlgorithm({
     for (const m of models) {
       const s = PAPER_SETTINGS[m];
       const hyper = { N_TREES: s.nTrees, INTERACTION_DEPTH: s.interactionDepth, SHRINKAGE: s.shrinkage, N_MINOBSINNODE: s.nMinObsInNode, BAG_FRACTION: s.bagFraction };
-      fs.mkdirSync(f('cv', m), { recursive: true });
+      folder('cv', m);
       const set = f('cv', m, 'models.brtset');
       await steps.step(`cv ${m}`, 'brt:cv', {
         INPUT: training, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, FOLDS: p.FOLDS, REPEATS: p.REPEATS,

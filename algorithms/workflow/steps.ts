@@ -2,11 +2,10 @@
 // The workflow's step runner: each step is one toolbox run() into OUTPUT_DIR, skipped when its
 // outputs exist with a provenance key equal to the one this run would have (same algorithm,
 // version, parameters and input checksums), so re-running reuses finished work and changed inputs
-// recompute exactly the steps that depend on them.
+// recompute exactly the steps that depend on them. Steps run through ctx.steps, so they inherit
+// the workflow run's working folder, workspace confinement and cancel signal.
 
 import type { RunContext } from '../../toolbox/context.js';
-import { isUpToDate } from '../../toolbox/reuse.js';
-import { run } from '../../toolbox/run.js';
 import type { Results } from '../../toolbox/algorithm.js';
 
 export interface StepLog {
@@ -25,7 +24,7 @@ export class StepRunner {
   async step(name: string, algorithm: string, params: Record<string, unknown>, from: number, to: number): Promise<Results> {
     this.ctx.checkCancelled();
     const sub = this.ctx.sub(from, to);
-    if (await isUpToDate(algorithm, params)) {
+    if (await this.ctx.steps.isUpToDate(algorithm, params)) {
       this.ctx.log(`[${name}] ${algorithm}: up to date, reused`);
       sub.progress(100);
       const results = Object.fromEntries(Object.entries(params).filter(([k]) => k.startsWith('OUTPUT')));
@@ -33,8 +32,7 @@ export class StepRunner {
       return results;
     }
     this.ctx.log(`[${name}] ${algorithm}…`);
-    const res = await run(algorithm, params, {
-      signal: this.ctx.signal,
+    const res = await this.ctx.steps.run(algorithm, params, {
       threads: this.threads,
       onProgress: (p) => sub.progress(p),
       onLog: (level, m) => (level === 'warning' ? this.ctx.warn(`[${name}] ${m}`) : this.ctx.log(`[${name}] ${m}`)),

@@ -17,7 +17,7 @@ describe('socp CLI', () => {
     const names = pot.inputs.map((p: { name: string }) => p.name);
     expect(names).toEqual(expect.arrayContaining(['INPUT', 'SOC_FIELD', 'BD_FIELD', 'FINE_FIELD', 'GRAVEL_FIELD', 'DEPTH', 'DEPTH_FIELD', 'MODELS', 'OUTPUT']));
     const depth = pot.inputs.find((p: { name: string }) => p.name === 'DEPTH');
-    expect(depth.schema).toEqual({ type: 'number', default: 30, exclusiveMinimum: 0 });
+    expect(depth.schema).toEqual({ type: 'number', default: 30, exclusiveMinimum: 0, maximum: 1000 });
     expect(depth.qgis).toMatchObject({ parameter_type: 'number', name: 'DEPTH', data_type: 1, default: 30 });
   });
 
@@ -26,7 +26,7 @@ describe('socp CLI', () => {
     const d = socp(['describe', 'soil:potential']);
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/--BD_FIELD=…\s+\(field; field of INPUT; required\)/);
-    expect(d.stdout).toMatch(/--DEPTH=…\s+\(number; 0 < x ≤ ∞; default 30\)/);
+    expect(d.stdout).toMatch(/--DEPTH=…\s+\(number; 0 < x ≤ 1000; default 30\)/);
     expect(socp(['run', 'soil:density', '--help']).stdout).toMatch(/SOC density at samples/);
   });
 
