@@ -4,7 +4,7 @@
 // file appear only when the whole run succeeded.
 
 import os from 'node:os';
-import type { Results } from './algorithm.js';
+import type { Algorithm, Results } from './algorithm.js';
 import { CancelledError } from './errors.js';
 import type { OutputTransaction } from './io/atomic.js';
 
@@ -24,9 +24,9 @@ export interface StepOptions {
  * algorithm to run another one.
  */
 export interface StepHost {
-  run(algorithm: string, params: Record<string, unknown>, o?: StepOptions): Promise<{ results: Results; seconds: number }>;
-  /** The step's outputs exist with the provenance key this run would give them (toolbox/reuse.ts). */
-  isUpToDate(algorithm: string, params: Record<string, unknown>): Promise<boolean>;
+  run(algorithm: string | Algorithm, params: Record<string, unknown>, o?: StepOptions): Promise<{ results: Results; seconds: number }>;
+  /** The results of the step's earlier run when its outputs exist with the provenance key this run would give them (toolbox/reuse.ts). */
+  reusable(algorithm: string | Algorithm, params: Record<string, unknown>): Promise<Results | undefined>;
   /**
    * Check a path the algorithm itself reads or writes beyond its declared parameters (a folder it
    * creates, a file it writes directly) by the run's confinement; throws UsageError when refused.
@@ -70,7 +70,7 @@ export function createContext(o: ContextOptions): RunContext {
   let last = -1;
   const make = (from: number, to: number): RunContext => ({
     progress(percent, message) {
-      const p = from + (Math.min(100, Math.max(0, percent)) / 100) * (to - from);
+      const p = Math.min(100, from + (Math.min(100, Math.max(0, percent)) / 100) * (to - from)); // sums of sub-ranges may round past 100
       if (p < last && message === undefined) return; // progress never goes back
       last = Math.max(last, p);
       o.onProgress?.(p, message);

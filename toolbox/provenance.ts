@@ -29,6 +29,8 @@ export interface Provenance {
   started: string;
   finished: string;
   seconds: number;
+  /** the run's results (paths and numbers), so that a reused run answers as the run did */
+  results?: Record<string, unknown>;
   /** what determines the output: algorithm, socp version, parameters, input checksums (sha256) */
   key: string;
 }

@@ -13,7 +13,7 @@ import { OutputTransaction } from './io/atomic.js';
 import { listFields } from './io/table.js';
 import { isDestination, isInputPath, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
 import { checksumInputs, provenancePath, provenanceRecord } from './provenance.js';
-import { isUpToDate } from './reuse.js';
+import { reusableResults } from './reuse.js';
 import { getAlgorithm } from './registry.js';
 import { suggest } from './suggest.js';
 
@@ -146,7 +146,7 @@ export async function run(idOrAlg: string | Algorithm, raw: Record<string, unkno
     const results = await alg.run(values, ctx);
     ctx.checkCancelled();
     const finished = new Date();
-    if (o.provenance !== false) await writeProvenance(alg, values, tx, started, finished);
+    if (o.provenance !== false) await writeProvenance(alg, values, results, tx, started, finished);
     tx.commit();
     ctx.progress(100);
     return { algorithm: alg.id, results, seconds: (finished.getTime() - started.getTime()) / 1000 };
@@ -177,7 +177,7 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
       cwd: o.cwd, checkPath: o.checkPath, signal: o.signal, provenance: o.provenance,
       threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog,
     }),
-    isUpToDate: (algorithm, params) => isUpToDate(algorithm, params, parseCtx),
+    reusable: (algorithm, params) => reusableResults(algorithm, params, parseCtx),
     confine(absPath, role) {
       if (!o.checkPath) return;
       try {
@@ -190,7 +190,7 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
   };
 }
 
-async function writeProvenance(alg: Algorithm, values: ParamValues, tx: OutputTransaction, started: Date, finished: Date): Promise<void> {
+async function writeProvenance(alg: Algorithm, values: ParamValues, results: Results, tx: OutputTransaction, started: Date, finished: Date): Promise<void> {
   const inputs: [string, string][] = [];
   for (const p of alg.inputs as ParamDef[]) {
     if (!isInputPath(p) || values[p.name] === undefined) continue;
@@ -205,6 +205,7 @@ async function writeProvenance(alg: Algorithm, values: ParamValues, tx: OutputTr
     started: started.toISOString(),
     finished: finished.toISOString(),
     seconds: (finished.getTime() - started.getTime()) / 1000,
+    results: JSON.parse(JSON.stringify(results)) as Record<string, unknown>,
   });
   for (const p of alg.inputs) {
     if (!isDestination(p) || values[p.name] === undefined) continue;

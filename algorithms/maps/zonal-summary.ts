@@ -15,7 +15,8 @@ import { saveRows } from '../../toolbox/io/outputs.js';
 import { DataError } from '../../toolbox/errors.js';
 import { alignedStrips, closeAll, openAligned } from './grid-strips.js';
 import { cellAreas } from './grid-area.js';
-import { parseLabels, zonePolygons, zoneRaster, type ZoneLayer } from './zones-input.js';
+import { parseLabels } from '../../toolbox/labels.js';
+import { zonePolygons, zoneRaster, type ZoneLayer } from './zones-input.js';
 
 export const COLUMNS = [
   'input', 'zone_code', 'zone', 'cells', 'area_km2', 'mean_kgC_m2', 'total_TgC', 'area_share_pct', 'total_share_pct', 'cells_without_value',

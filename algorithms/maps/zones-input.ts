@@ -8,27 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import gdal from '../../toolbox/io/gdal.js';
-import { DataError, UsageError } from '../../toolbox/errors.js';
-import { gridMismatch, openRaster, type RasterInfo } from '../../toolbox/io/raster.js';
+import { DataError } from '../../toolbox/errors.js';
+import { gridMismatch, openRaster, readWindow, stripRows, strips, type RasterInfo } from '../../toolbox/io/raster.js';
 import { readTable } from '../../toolbox/io/table.js';
 import { splitLayerRef } from '../../toolbox/params.js';
 import type { RunContext } from '../../toolbox/context.js';
-
-/** Parse "1=farmland,2=forest" (also ';' separated, ':' instead of '='). */
-export function parseLabels(s: string | undefined): Map<number, string> {
-  const out = new Map<number, string>();
-  if (!s || s.trim() === '') return out;
-  for (const part of s.split(/[,;]/)) {
-    const t = part.trim();
-    if (t === '') continue;
-    const m = /^(-?\d+)\s*[=:]\s*(.+)$/.exec(t);
-    if (!m) throw new UsageError(`LABELS: "${t}" is not code=label; write e.g. 1=farmland,2=forest,3=grassland,4=other`);
-    const code = Number(m[1]);
-    if (out.has(code)) throw new UsageError(`LABELS: code ${code} is labelled twice`);
-    out.set(code, m[2].trim());
-  }
-  return out;
-}
 
 export interface ZoneLayer {
   info: RasterInfo;
@@ -45,6 +29,47 @@ function gridArgs(ref: RasterInfo): string[] {
   const xs = [gt[0], gt[0] + ref.width * gt[1]];
   const ys = [gt[3], gt[3] + ref.height * gt[5]];
   return ['-te', String(Math.min(...xs)), String(Math.min(...ys)), String(Math.max(...xs)), String(Math.max(...ys)), '-ts', String(ref.width), String(ref.height)];
+}
+
+/**
+ * What makes a zone raster unusable on a reference grid, found before any work (workflow:socp checks
+ * LANDUSE against COVARIATES before its first step): another grid without a CRS to resample it,
+ * no overlap, or values that are not whole class codes (a continuous map given by mistake).
+ */
+export async function checkZoneRaster(file: string, ref: RasterInfo, what: string, signal?: AbortSignal): Promise<void> {
+  const z = await openRaster(file, what);
+  const name = path.basename(file);
+  try {
+    const why = gridMismatch(ref, z);
+    if (why && !z.srsWkt && ref.srsWkt) throw new DataError(`${what} ${name} is on another grid than ${path.basename(ref.path)} (${why}) and has no CRS, so it cannot be resampled; assign its CRS (gdal_edit.py -a_srs) first`);
+    if (why && (!z.srsWkt || !ref.srsWkt || gdal.SpatialReference.fromWKT(z.srsWkt).isSame(gdal.SpatialReference.fromWKT(ref.srsWkt)))) {
+      const box = (r: RasterInfo) => {
+        const g = r.geoTransform;
+        const xs = [g[0], g[0] + r.width * g[1]];
+        const ys = [g[3], g[3] + r.height * g[5]];
+        return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      };
+      const [a, b] = [box(ref), box(z)];
+      if (a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1]) {
+        throw new DataError(`${what} ${name} does not overlap ${path.basename(ref.path)} (${b.map((v) => v.toPrecision(8)).join(', ')} against ${a.map((v) => v.toPrecision(8)).join(', ')}); give the land-use raster of the study area`);
+      }
+    }
+    if (/^Float/i.test(z.dataType)) {
+      const nd = z.nodata[0];
+      const rows = stripRows(z.width, 1);
+      for (const [y0, n] of strips(z.height, rows)) {
+        if (signal?.aborted) return;
+        const v = await readWindow(z, 1, 0, y0, z.width, n);
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          if (Number.isNaN(x) || x === nd || Number.isInteger(x)) continue;
+          throw new DataError(`${what} ${name} holds ${x} (row ${y0 + Math.floor(i / z.width) + 1}, column ${(i % z.width) + 1}), not a whole number; it must hold integer class codes (a land-use raster), not a continuous map`);
+        }
+      }
+    }
+  } finally {
+    z.ds.close();
+  }
 }
 
 /** A zone raster on the reference grid (resampled with nearest neighbour when needed). */

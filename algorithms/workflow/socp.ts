@@ -6,57 +6,248 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineAlgorithm } from '../../toolbox/algorithm.js';
+import { defineAlgorithm, type ParamValues } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { DataError } from '../../toolbox/errors.js';
+import { checkGraph, foldersOf, layoutOf, runGraph, type Step, type StepRecord, type StepResults } from '../../toolbox/graph.js';
+import { parseLabels } from '../../toolbox/labels.js';
 import { listAlgorithms } from '../../toolbox/registry.js';
 import { openRaster } from '../../toolbox/io/raster.js';
-import { readTable, writeTable } from '../../toolbox/io/table.js';
+import { readTable } from '../../toolbox/io/table.js';
 import { parseCsv } from '../../toolbox/io/csv.js';
 import { PAPER_SETTINGS } from '../brt/params.js';
 import { soilParams } from '../soil/samples.js';
-import { checksumInputs, provenancePath, provenanceRecord } from '../../toolbox/provenance.js';
 import { minTrainRows } from '../brt/cv/runner.js';
-import { StepRunner } from './steps.js';
+import { checkZoneRaster } from '../maps/zones-input.js';
+import { labelLanduse, subsetRows } from './lib/table-steps.js';
 
 type ModelName = keyof typeof PAPER_SETTINGS;
 
-const LAYOUT = `OUTPUT_DIR layout:
-  samples/potential.csv        SOC density, saturation and SOCp at the samples (soil:potential)
-  samples/training.csv         the same with the covariates (and land use) at each sample
-  tables/table1_describe.csv   Table 1 (stats:describe, by land use)
-  tables/table2_correlation.json  Table 2 (stats:correlation)
-  cv/<model>/summary.csv       Table 3 (brt:cv); metrics.csv, predictions.csv, models.brtset
-  importance/<model>.csv       relative influence over the repeat models; <model>_<land use>.csv per ecosystem
-  partial-dependence/<model>.json
-  models/<model>.json          the final model on all samples (brt:train; = repeat 1's refit)
-  interpretation/<model>_interactions.csv, _surfaces.json, _sensitivity.csv   brt:interactions, brt:sensitivity
-  tables/pca.json              environmental space of samples vs study area (stats:pca, Fig. 2)
-  maps/di_<model>.tif, aoa_<model>.tif   dissimilarity index and area of applicability (maps:applicability)
-  maps/socp_<model>_mean.tif, socp_<model>_sd.tif     mean and SD of the repeat models
-  maps/socp_ensemble_mean.tif, socp_ensemble_weighted.tif, socp_ensemble_sd.tif
-  maps/zones.tif (+ zones.csv)  3 × 3 SOCp level × uncertainty level of the ensemble
-  tables/table4.csv            Table 4 (maps:zonal-summary)
-  report.html                  the study's report (when report:html is available)
-Every file has a provenance record <file>.socp.json; a re-run reuses steps whose inputs and parameters are unchanged.`;
+/** What the study's graph depends on besides the parameters. */
+interface Facts {
+  models: string[];
+  predictors: string[];
+  pointsCrs?: string;
+  /** the samples' land-use field, given or labelled from LANDUSE */
+  landuseField: string;
+  /** LANDUSE's band read at the samples (when no LANDUSE_FIELD) */
+  landuseBand: string;
+  /** every sample has a land use (then CV and sensitivity are stratified by it) */
+  allLanded: boolean;
+  /** per model, the land uses with enough samples for a model of their own */
+  ecosystems: Record<string, string[]>;
+}
 
-function writeAtomic(file: string, write: (tmp: string) => Promise<void> | void): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}${path.extname(file)}`);
-  return Promise.resolve(write(tmp)).then(
-    () => fs.renameSync(tmp, file),
-    (e) => {
-      fs.rmSync(tmp, { force: true });
-      throw e;
+const title = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+const safe = (s: string) => s.replace(/[^A-Za-z0-9_<>-]/g, '_');
+const settings = (m: string) => PAPER_SETTINGS[m as ModelName] ?? PAPER_SETTINGS.hassink; // placeholders in the layout use Hassink's
+const hyper = (m: string) => {
+  const s = settings(m);
+  return { N_TREES: s.nTrees, INTERACTION_DEPTH: s.interactionDepth, SHRINKAGE: s.shrinkage, N_MINOBSINNODE: s.nMinObsInNode, BAG_FRACTION: s.bagFraction };
+};
+const coords = (p: ParamValues, f: Facts) => ({ X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: f.pointsCrs });
+
+/** Phase 1: SOCp at the samples, covariates and land use at each sample → samples/training.csv. */
+function sampleSteps(p: ParamValues, f: Facts): Step[] {
+  const fromRaster = !p.LANDUSE_FIELD;
+  const extractTo = fromRaster ? 'samples/covariates.csv' : 'samples/training.csv';
+  const steps: Step[] = [
+    {
+      name: 'potential', algorithm: 'soil:potential', weight: 2,
+      params: { INPUT: p.SAMPLES, SOC_FIELD: p.SOC_FIELD, BD_FIELD: p.BD_FIELD, FINE_FIELD: p.FINE_FIELD, GRAVEL_FIELD: p.GRAVEL_FIELD, DEPTH: p.DEPTH, DEPTH_FIELD: p.DEPTH_FIELD, MODELS: f.models },
+      outputs: [{ param: 'OUTPUT', file: 'samples/potential.csv', what: 'SOC density, saturation and SOCp at the samples (soil:potential)' }],
+    },
+  ];
+  const potential = (root: string) => path.join(root, 'samples/potential.csv');
+  steps.push({
+    name: 'extract', algorithm: 'covariates:extract', weight: 2,
+    params: { POINTS: potential(p.OUTPUT_DIR), ...coords(p, f), STACK: p.COVARIATES, BANDS: f.predictors },
+    outputs: [{ param: 'OUTPUT', file: extractTo, what: fromRaster ? 'the samples with the covariates at each sample' : 'the same with the covariates (and land use) at each sample' }],
+  });
+  if (fromRaster) {
+    steps.push({
+      name: 'landuse', algorithm: 'covariates:extract', weight: 1,
+      params: { POINTS: path.join(p.OUTPUT_DIR, extractTo), ...coords(p, f), STACK: p.LANDUSE, BANDS: [f.landuseBand], PREFIX: 'lu_' },
+      outputs: [{ param: 'OUTPUT', file: 'samples/landuse.csv', what: 'the same with the land-use code at each sample (LANDUSE)' }],
+    });
+    steps.push({
+      name: 'landuse labels', algorithm: labelLanduse, weight: 0.5,
+      params: { INPUT: path.join(p.OUTPUT_DIR, 'samples/landuse.csv'), CODE_FIELD: `lu_${f.landuseBand}`, LABELS: p.LABELS, FIELD: 'landuse', ...coords(p, f) },
+      outputs: [{ param: 'OUTPUT', file: 'samples/training.csv', what: 'the same with the covariates and the land use (LABELS) at each sample' }],
+    });
+  }
+  return steps;
+}
+
+/** Phase 2: tables, models, maps, zones, Table 4 and the report, from samples/training.csv. */
+function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step[] {
+  const root: string = p.OUTPUT_DIR;
+  const training = path.join(root, 'samples/training.csv');
+  const at = (file: string) => path.join(root, file);
+  const strata = f.allLanded ? f.landuseField : undefined;
+  const steps: Step[] = [
+    {
+      name: 'table1', algorithm: 'stats:describe', weight: 1,
+      params: { INPUT: training, GROUP_FIELD: f.landuseField, FIELDS: [p.SOC_FIELD, p.BD_FIELD, p.FINE_FIELD, ...(p.GRAVEL_FIELD ? [p.GRAVEL_FIELD] : []), 'soc_density', ...f.models.flatMap((m) => [`socsat_${m}`, `socp_${m}`]), ...f.predictors] },
+      outputs: [{ param: 'OUTPUT', file: 'tables/table1_describe.csv', what: 'Table 1 (stats:describe, by land use)', collect: { as: 'DESCRIBE' } }],
+    },
+    {
+      name: 'table2', algorithm: 'stats:correlation', weight: 1,
+      params: { INPUT: training, FIELDS: [...f.models.map((m) => `socp_${m}`), ...f.predictors] },
+      outputs: [{ param: 'OUTPUT', file: 'tables/table2_correlation.json', what: 'Table 2 (stats:correlation)', collect: { as: 'CORRELATION' } }],
+    },
+    {
+      name: 'pca', algorithm: 'stats:pca', weight: 1,
+      params: { STACK: p.COVARIATES, BANDS: f.predictors, INPUT: training, ...coords(p, f), SEED: p.SEED },
+      outputs: [{ param: 'OUTPUT', file: 'tables/pca.json', what: 'environmental space of samples vs study area (stats:pca, Fig. 2)', collect: { as: 'PCA' } }],
+    },
+  ];
+  // the samples of each land use that has a model of its own
+  for (const lu of [...new Set(Object.values(f.ecosystems).flat())].sort()) {
+    steps.push({
+      name: `samples ${lu}`, algorithm: subsetRows, weight: 0,
+      params: { INPUT: training, FIELD: f.landuseField, VALUE: lu, ...coords(p, f) },
+      outputs: [{ param: 'OUTPUT', file: `samples/training_${safe(lu)}.csv`, what: 'the training samples of one land use' }],
+    });
+  }
+  const share = 79 / Math.max(1, f.models.length);
+  for (const m of f.models) {
+    const set = at(`cv/${m}/models.brtset`);
+    const final = at(`models/${m}.json`);
+    const h = hyper(m);
+    steps.push({
+      name: `cv ${m}`, algorithm: 'brt:cv', weight: share * 0.55,
+      params: { INPUT: training, TARGET: `socp_${m}`, PREDICTORS: f.predictors, ...h, FOLDS: p.FOLDS, REPEATS: p.REPEATS, FOLD_METHOD: 'random', STRATUM_FIELD: strata, SEED: p.SEED, THREADS: threads },
+      outputs: [
+        { param: 'OUTPUT_SUMMARY', file: `cv/${m}/summary.csv`, what: 'Table 3 (brt:cv)', collect: { as: 'CV_SUMMARY', name: title(m), nameAs: 'MODEL_NAMES' } },
+        { param: 'OUTPUT_METRICS', file: `cv/${m}/metrics.csv`, what: 'metrics of every repeat', collect: { as: 'CV_METRICS' } },
+        { param: 'OUTPUT_PREDICTIONS', file: `cv/${m}/predictions.csv`, what: 'out-of-fold predictions', collect: { as: 'CV_PREDICTIONS' } },
+        { param: 'OUTPUT_MODELS', file: `cv/${m}/models.brtset`, what: 'one refit model per repeat (the maps\' model set)' },
+      ],
+    });
+    steps.push({
+      name: `importance ${m}`, algorithm: 'brt:importance', weight: share * 0.02, params: { MODEL: set },
+      outputs: [{ param: 'OUTPUT', file: `importance/${m}.csv`, what: 'relative influence over the repeat models', collect: { as: 'IMPORTANCE', name: title(m), nameAs: 'IMPORTANCE_NAMES' } }],
+    });
+    // per ecosystem: one model per land use with enough samples for the settings
+    const ecosystems = f.ecosystems[m] ?? [];
+    for (const lu of ecosystems) {
+      const sub = `samples/training_${safe(lu)}.csv`;
+      const w = (share * 0.03) / ecosystems.length;
+      steps.push({
+        name: `model ${m} ${lu}`, algorithm: 'brt:train', weight: w,
+        params: { INPUT: at(sub), TARGET: `socp_${m}`, PREDICTORS: f.predictors, ...h, SEED: p.SEED },
+        outputs: [{ param: 'OUTPUT_MODEL', file: `importance/${m}_${safe(lu)}.model.json`, what: 'the model of one land use' }],
+      });
+      steps.push({
+        name: `importance ${m} ${lu}`, algorithm: 'brt:importance', weight: 0,
+        params: { MODEL: at(`importance/${m}_${safe(lu)}.model.json`) },
+        outputs: [{ param: 'OUTPUT', file: `importance/${m}_${safe(lu)}.csv`, what: 'relative influence per ecosystem', collect: { as: 'IMPORTANCE', name: `${title(m)} – ${title(lu)}`, nameAs: 'IMPORTANCE_NAMES' } }],
+      });
+    }
+    steps.push(
+      {
+        name: `partial dependence ${m}`, algorithm: 'brt:partial-dependence', weight: share * 0.02, params: { MODEL: set },
+        outputs: [{ param: 'OUTPUT', file: `partial-dependence/${m}.json`, what: 'partial dependence over the repeat models', collect: { as: 'PARTIAL_DEPENDENCE', name: title(m), nameAs: 'PD_NAMES' } }],
+      },
+      {
+        name: `final model ${m}`, algorithm: 'brt:train', weight: share * 0.01,
+        params: { INPUT: training, TARGET: `socp_${m}`, PREDICTORS: f.predictors, ...h, SEED: p.SEED },
+        outputs: [{ param: 'OUTPUT_MODEL', file: `models/${m}.json`, what: 'the final model on all samples (brt:train; = repeat 1\'s refit)' }],
+      },
+      {
+        name: `interactions ${m}`, algorithm: 'brt:interactions', weight: share * 0.01, params: { MODEL: final, INPUT: training, RANK_BY: 'interaction_rms' },
+        outputs: [
+          { param: 'OUTPUT', file: `interpretation/${m}_interactions.csv`, what: 'Friedman\'s H of predictor pairs (brt:interactions)', collect: { as: 'INTERACTIONS', name: title(m), nameAs: 'INTERACTIONS_NAMES' } },
+          { param: 'OUTPUT_SURFACES', file: `interpretation/${m}_surfaces.json`, what: 'two-way partial dependence of the strongest pairs', collect: { as: 'INTERACTION_SURFACES' } },
+        ],
+      },
+      {
+        name: `sensitivity ${m}`, algorithm: 'brt:sensitivity', weight: share * 0.005, params: { MODEL: final, INPUT: training, STRATUM_FIELD: strata },
+        outputs: [{ param: 'OUTPUT', file: `interpretation/${m}_sensitivity.csv`, what: 'one-at-a-time sensitivity (brt:sensitivity)', collect: { as: 'SENSITIVITY', name: title(m), nameAs: 'SENSITIVITY_NAMES' } }],
+      },
+      {
+        name: `applicability ${m}`, algorithm: 'maps:applicability', weight: share * 0.005, params: { MODEL: final, TRAINING: training, STACK: p.COVARIATES, FOLDS: p.FOLDS, SEED: p.SEED },
+        outputs: [
+          { param: 'OUTPUT', file: `maps/di_${m}.tif`, what: 'dissimilarity index (maps:applicability)', collect: { as: 'APPLICABILITY', name: title(m), nameAs: 'APPLICABILITY_NAMES' } },
+          { param: 'OUTPUT_AOA', file: `maps/aoa_${m}.tif`, what: 'area of applicability' },
+        ],
+      },
+      {
+        name: `maps ${m}`, algorithm: 'brt:predict', weight: share * 0.35, params: { MODEL: set, INPUT: p.COVARIATES, THREADS: threads },
+        outputs: [
+          { param: 'OUTPUT', file: `maps/socp_${m}_mean.tif`, what: 'mean of the repeat models', collect: { as: 'MAPS', name: `${title(m)} mean`, nameAs: 'MAP_NAMES' } },
+          { param: 'OUTPUT_SD', file: `maps/socp_${m}_sd.tif`, what: 'SD of the repeat models', collect: { as: 'MAPS', name: `${title(m)} SD`, nameAs: 'MAP_NAMES' } },
+        ],
+      },
+    );
+  }
+  const means = f.models.map((m) => at(`maps/socp_${m}_mean.tif`));
+  const sds = f.models.map((m) => at(`maps/socp_${m}_sd.tif`));
+  const r2 = (done: StepResults) => f.models.map((m) => summaryMean(at(`cv/${m}/summary.csv`), 'R2', done));
+  const weighted = (done: StepResults) => r2(done).every((x) => x > 0);
+  const several = f.models.length > 1;
+  const value = several ? at('maps/socp_ensemble_mean.tif') : means[0];
+  const uncertainty = several ? at('maps/socp_ensemble_sd.tif') : sds[0];
+  if (several) {
+    steps.push(
+      {
+        name: 'ensemble', algorithm: 'maps:ensemble', weight: 2, params: { INPUTS: means, METHOD: 'mean' },
+        outputs: [{ param: 'OUTPUT', file: 'maps/socp_ensemble_mean.tif', what: 'arithmetic mean of the models', collect: { as: 'MAPS', name: 'Ensemble mean', nameAs: 'MAP_NAMES' } }],
+      },
+      {
+        name: 'weighted ensemble', algorithm: 'maps:ensemble', weight: 1, when: weighted,
+        params: (done) => ({ INPUTS: means, METHOD: 'weighted', WEIGHTS: r2(done) }),
+        outputs: [{ param: 'OUTPUT', file: 'maps/socp_ensemble_weighted.tif', what: 'R²-weighted mean (when every CV R² > 0)', collect: { as: 'MAPS', name: 'Ensemble, R²-weighted', nameAs: 'MAP_NAMES' } }],
+      },
+      {
+        name: 'ensemble sd', algorithm: 'maps:ensemble', weight: 1, params: { INPUTS: sds, METHOD: 'mean' },
+        outputs: [{ param: 'OUTPUT', file: 'maps/socp_ensemble_sd.tif', what: 'mean of the models\' SD maps', collect: { as: 'MAPS', name: 'Ensemble SD', nameAs: 'MAP_NAMES' } }],
+      },
+    );
+  }
+  steps.push(
+    {
+      name: 'zones', algorithm: 'maps:uncertainty-zones', weight: 2, params: { VALUE: value, UNCERTAINTY: uncertainty, K: p.K },
+      outputs: [
+        { param: 'OUTPUT', file: 'maps/zones.tif', what: '3 × 3 SOCp level × uncertainty level of the ensemble', collect: { as: 'ZONES' } },
+        { param: 'OUTPUT_TABLE', file: 'maps/zones.csv', what: 'area of each zone', collect: { as: 'ZONES_TABLE' } },
+      ],
+    },
+    {
+      name: 'table4', algorithm: 'maps:zonal-summary', weight: 2,
+      params: (done) => {
+        const extra = several ? (weighted(done) ? [[value, 'mean'], [at('maps/socp_ensemble_weighted.tif'), 'weighted_mean']] : [[value, 'mean']]) : [];
+        return { INPUT: [...means, ...extra.map((x) => x[0])], NAMES: [...f.models, ...extra.map((x) => x[1])], ZONES: p.LANDUSE, LABELS: p.LABELS };
+      },
+      outputs: [{ param: 'OUTPUT', file: 'tables/table4.csv', what: 'Table 4 (maps:zonal-summary)', collect: { as: 'TABLE4' } }],
+    },
+    {
+      name: 'report', algorithm: 'report:html', weight: 5, collects: true, when: () => p.REPORT !== false,
+      params: {
+        TITLE: 'Soil organic carbon sequestration potential',
+        SUBTITLE: `${f.models.map(title).join(' and ')} saturation models; ${p.FOLDS}-fold cross-validation × ${p.REPEATS} repeats; seed ${p.SEED}`,
+        TEMPLATE: p.TEMPLATE,
+      },
+      outputs: [{ param: 'OUTPUT', file: 'report.html', what: 'the study\'s report (report:html), from the files above' }],
     },
   );
+  return steps;
 }
 
 /** Mean over the repeats of a metric in a brt:cv summary CSV. */
-function summaryMean(file: string, metric: string, stratum = 'all'): number {
+function summaryMean(file: string, metric: string, _done?: StepResults, stratum = 'all'): number {
   const { header, rows } = parseCsv(fs.readFileSync(file, 'utf8'), file);
   const row = rows.find((r) => r[header.indexOf('stratum')] === stratum && r[header.indexOf('metric')] === metric);
   return row ? Number(row[header.indexOf('mean')]) : NaN;
 }
+
+// The layout help comes from the graph itself, built with placeholders.
+const PLACEHOLDER: Facts = { models: ['<model>', '<model>'], predictors: [], landuseField: 'landuse', landuseBand: '', allLanded: true, ecosystems: { '<model>': ['<land use>'] } };
+const LAYOUT = `OUTPUT_DIR layout:
+${layoutOf([...sampleSteps({ OUTPUT_DIR: '' }, PLACEHOLDER), ...studySteps({ OUTPUT_DIR: '', REPORT: true }, PLACEHOLDER, undefined)], 36)}
+  steps.json                           every step, reused or run, and its time
+Every file has a provenance record <file>.socp.json; a re-run reuses steps whose inputs and parameters are unchanged.`;
 
 export default defineAlgorithm({
   id: 'workflow:socp',
@@ -103,217 +294,83 @@ export default defineAlgorithm({
   ],
   async run(p, ctx) {
     const out: string = p.OUTPUT_DIR;
-    // every folder the workflow writes into is checked by the run's confinement (a folder inside
-    // OUTPUT_DIR that is a symbolic link out of the bridge's workspace is refused)
-    const folder = (...parts: string[]) => {
-      const d = path.join(out, ...parts);
-      fs.mkdirSync(d, { recursive: true });
-      ctx.steps.confine(d, 'folder');
-    };
-    for (const d of ['', 'samples', 'tables', 'cv', 'importance', 'partial-dependence', 'models', 'interpretation', 'maps']) folder(d);
-    const f = (...parts: string[]) => path.join(out, ...parts);
     const threads = p.THREADS ?? ctx.threads;
-    const steps = new StepRunner(ctx, threads);
-    const models = [...new Set(p.MODELS as ModelName[])];
-    const labels = new Map<number, string>();
-    for (const pair of String(p.LABELS).split(',')) {
-      const [k, v] = pair.split('=');
-      if (v === undefined || !Number.isInteger(Number(k))) throw new DataError(`LABELS item "${pair}" must look like 1=farmland`);
-      labels.set(Number(k), v.trim());
-    }
+    const models = [...new Set(p.MODELS as string[])];
+    // everything that can be checked is checked before the first folder or step (issue 17, item 16)
+    const labels = parseLabels(p.LABELS);
+    if (!p.LANDUSE_FIELD && labels.size === 0) throw new DataError('LABELS is empty: give the land-use classes as code=label pairs, e.g. 1=farmland,2=forest');
     const stack = await openRaster(p.COVARIATES, 'COVARIATES');
     const bands = stack.bandNames;
-    stack.ds.close();
     const predictors: string[] = p.PREDICTORS && p.PREDICTORS.length ? p.PREDICTORS : bands;
-    const lack = predictors.filter((n) => !bands.includes(n));
-    if (lack.length) throw new DataError(`COVARIATES lacks band${lack.length > 1 ? 's' : ''} ${lack.join(', ')}; its bands are ${bands.join(', ')}`);
-
-    // 1. Eq. 1–6 at the samples
-    const potential = f('samples', 'potential.csv');
-    await steps.step('potential', 'soil:potential', {
-      INPUT: p.SAMPLES, SOC_FIELD: p.SOC_FIELD, BD_FIELD: p.BD_FIELD, FINE_FIELD: p.FINE_FIELD, GRAVEL_FIELD: p.GRAVEL_FIELD,
-      DEPTH: p.DEPTH, DEPTH_FIELD: p.DEPTH_FIELD, MODELS: models, OUTPUT: potential,
-    }, 0, 2);
-    // 2. covariates (and land use) at the samples
+    try {
+      const lack = predictors.filter((n) => !bands.includes(n));
+      if (lack.length) throw new DataError(`COVARIATES lacks band${lack.length > 1 ? 's' : ''} ${lack.join(', ')}; its bands are ${bands.join(', ')}`);
+      await checkZoneRaster(p.LANDUSE, stack, 'LANDUSE', ctx.signal);
+    } finally {
+      stack.ds.close();
+    }
+    const lu = await openRaster(p.LANDUSE, 'LANDUSE');
+    const landuseBand = lu.bandNames[0];
+    lu.ds.close();
     let pointsCrs: string | undefined = p.POINTS_CRS;
     if (!pointsCrs) {
       const t = await readTable(p.SAMPLES, { xField: p.X_FIELD, yField: p.Y_FIELD });
       if (t.srsWkt) pointsCrs = t.srsWkt;
     }
-    let landuseField: string = p.LANDUSE_FIELD;
-    const training = f('samples', 'training.csv');
-    const withCov = landuseField ? training : f('samples', 'covariates.csv');
-    await steps.step('extract', 'covariates:extract', {
-      POINTS: potential, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, STACK: p.COVARIATES, BANDS: predictors, OUTPUT: withCov,
-    }, 2, 4);
-    if (!landuseField) {
-      // land use read from LANDUSE at each sample, named by LABELS
-      const withLu = f('samples', 'landuse.csv');
-      await steps.step('landuse', 'covariates:extract', { POINTS: withCov, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, STACK: p.LANDUSE, PREFIX: 'lu_', OUTPUT: withLu }, 4, 5);
-      const t = await readTable(withLu, { xField: p.X_FIELD, yField: p.Y_FIELD, pointsCrs });
-      const codeField = t.fields.find((x) => x.startsWith('lu_'))!;
-      landuseField = 'landuse';
-      t.fields = t.fields.filter((x) => x !== codeField);
-      t.columns.set(landuseField, t.columns.get(codeField)!.map((v) => (v === null ? null : labels.get(Number(v)) ?? `class ${v}`)));
-      if (!t.fields.includes(landuseField)) t.fields.push(landuseField);
-      await writeAtomic(training, (tmp) => writeTable(tmp, t));
-      const inputs = await checksumInputs([['INPUT', withLu]]);
-      fs.writeFileSync(provenancePath(training), JSON.stringify(provenanceRecord({ algorithm: 'workflow:socp', parameters: { step: 'landuse labels', LABELS: p.LABELS }, inputs, started: new Date().toISOString(), finished: new Date().toISOString(), seconds: 0 }), null, 2) + '\n');
+    const facts: Facts = { models, predictors, pointsCrs, landuseField: p.LANDUSE_FIELD ?? 'landuse', landuseBand, allLanded: true, ecosystems: {} };
+    const phase1 = sampleSteps(p, facts);
+    const draft = [...phase1, ...studySteps(p, facts, threads)];
+    await checkGraph(out, draft, ctx);
+
+    // every folder the workflow writes into is checked by the run's confinement (a folder inside
+    // OUTPUT_DIR that is a symbolic link out of the bridge's workspace is refused)
+    for (const d of ['', ...foldersOf(draft)]) {
+      const dir = path.join(out, d);
+      fs.mkdirSync(dir, { recursive: true });
+      ctx.steps.confine(dir, 'folder');
     }
-    const train = await readTable(training, { xField: p.X_FIELD, yField: p.Y_FIELD, pointsCrs });
-    const strata = train.columns.get(landuseField)!;
+    const records: StepRecord[] = [];
+    const done = await runGraph(phase1, { root: out, ctx, threads, from: 0, to: 6, records });
+
+    // what the rest depends on: land use at every sample, ecosystems with enough samples
+    const train = await readTable(path.join(out, 'samples/training.csv'), { xField: p.X_FIELD, yField: p.Y_FIELD, pointsCrs: facts.pointsCrs });
+    const strata = train.columns.get(facts.landuseField)!;
     const missingLu = strata.filter((v) => v === null).length;
     if (missingLu > 0) ctx.warn(`${missingLu} samples have no land use (outside LANDUSE or nodata); they count only in the overall figures`);
-
-    // 3. Tables 1 and 2
-    const t1Fields = [p.SOC_FIELD, p.BD_FIELD, p.FINE_FIELD, ...(p.GRAVEL_FIELD ? [p.GRAVEL_FIELD] : []), 'soc_density', ...models.flatMap((m) => [`socsat_${m}`, `socp_${m}`]), ...predictors];
-    await steps.step('table1', 'stats:describe', { INPUT: training, FIELDS: t1Fields, GROUP_FIELD: landuseField, OUTPUT: f('tables', 'table1_describe.csv') }, 5, 6);
-    await steps.step('table2', 'stats:correlation', { INPUT: training, FIELDS: [...models.map((m) => `socp_${m}`), ...predictors], OUTPUT: f('tables', 'table2_correlation.json') }, 6, 7);
-
-    await steps.step('pca', 'stats:pca', { STACK: p.COVARIATES, BANDS: predictors, INPUT: training, X_FIELD: p.X_FIELD, Y_FIELD: p.Y_FIELD, POINTS_CRS: pointsCrs, SEED: p.SEED, OUTPUT: f('tables', 'pca.json') }, 7, 8);
-
-    // 4. CV, importance, partial dependence, maps per model
-    const share = 79 / models.length;
-    const means: string[] = [];
-    const sds: string[] = [];
-    const r2: number[] = [];
-    let at = 8;
-    // a separate table without rows lacking land use for the stratified figures would change Table 3;
-    // rows without land use are kept and reported under "all" only
+    facts.allLanded = missingLu === 0;
+    const counts = new Map<string, number>();
+    for (const v of strata) if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
     for (const m of models) {
-      const s = PAPER_SETTINGS[m];
-      const hyper = { N_TREES: s.nTrees, INTERACTION_DEPTH: s.interactionDepth, SHRINKAGE: s.shrinkage, N_MINOBSINNODE: s.nMinObsInNode, BAG_FRACTION: s.bagFraction };
-      folder('cv', m);
-      const set = f('cv', m, 'models.brtset');
-      await steps.step(`cv ${m}`, 'brt:cv', {
-        INPUT: training, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, FOLDS: p.FOLDS, REPEATS: p.REPEATS,
-        FOLD_METHOD: 'random', STRATUM_FIELD: missingLu ? undefined : landuseField, SEED: p.SEED, THREADS: threads,
-        OUTPUT_SUMMARY: f('cv', m, 'summary.csv'), OUTPUT_METRICS: f('cv', m, 'metrics.csv'), OUTPUT_PREDICTIONS: f('cv', m, 'predictions.csv'), OUTPUT_MODELS: set,
-      }, at, at + share * 0.55);
-      r2.push(summaryMean(f('cv', m, 'summary.csv'), 'R2'));
-      await steps.step(`importance ${m}`, 'brt:importance', { MODEL: set, OUTPUT: f('importance', `${m}.csv`) }, at + share * 0.55, at + share * 0.57);
-      // per ecosystem: one model per land use with enough samples for the settings
+      const s = settings(m);
       const need = minTrainRows(s);
-      for (const lu of [...new Set(strata.filter((v) => v !== null).map(String))].sort()) {
-        const rows = strata.flatMap((v, i) => (String(v) === lu ? [i] : []));
-        if (rows.length < need) {
-          ctx.log(`importance per ecosystem: ${lu} has ${rows.length} samples, fewer than the ${need} a model with n.minobsinnode ${s.nMinObsInNode} and bag fraction ${s.bagFraction} needs; skipped`);
-          continue;
-        }
-        const sub = f('samples', `training_${lu.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`);
-        if (!fs.existsSync(sub)) {
-          const t = { ...train, columns: new Map([...train.columns].map(([k, v]) => [k, rows.map((i) => v[i])])), nRows: rows.length, x: train.x ? Float64Array.from(rows, (i) => train.x![i]) : undefined, y: train.y ? Float64Array.from(rows, (i) => train.y![i]) : undefined };
-          await writeAtomic(sub, (tmp) => writeTable(tmp, t));
-        }
-        const model = f('importance', `${m}_${lu}.model.json`);
-        await steps.step(`model ${m} ${lu}`, 'brt:train', { INPUT: sub, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, SEED: p.SEED, OUTPUT_MODEL: model }, at + share * 0.57, at + share * 0.6);
-        await steps.step(`importance ${m} ${lu}`, 'brt:importance', { MODEL: model, OUTPUT: f('importance', `${m}_${lu}.csv`) }, at + share * 0.6, at + share * 0.6);
-      }
-      await steps.step(`partial dependence ${m}`, 'brt:partial-dependence', { MODEL: set, OUTPUT: f('partial-dependence', `${m}.json`) }, at + share * 0.6, at + share * 0.62);
-      // the final model on all samples (= repeat 1's refit): interpretation and applicability
-      const final = f('models', `${m}.json`);
-      await steps.step(`final model ${m}`, 'brt:train', { INPUT: training, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, SEED: p.SEED, OUTPUT_MODEL: final }, at + share * 0.62, at + share * 0.63);
-      await steps.step(`interactions ${m}`, 'brt:interactions', { MODEL: final, INPUT: training, RANK_BY: 'interaction_rms', OUTPUT: f('interpretation', `${m}_interactions.csv`), OUTPUT_SURFACES: f('interpretation', `${m}_surfaces.json`) }, at + share * 0.63, at + share * 0.64);
-      await steps.step(`sensitivity ${m}`, 'brt:sensitivity', { MODEL: final, INPUT: training, STRATUM_FIELD: missingLu ? undefined : landuseField, OUTPUT: f('interpretation', `${m}_sensitivity.csv`) }, at + share * 0.64, at + share * 0.645);
-      const aoa = await steps.step(`applicability ${m}`, 'maps:applicability', { MODEL: final, TRAINING: training, STACK: p.COVARIATES, FOLDS: p.FOLDS, SEED: p.SEED, OUTPUT: f('maps', `di_${m}.tif`), OUTPUT_AOA: f('maps', `aoa_${m}.tif`) }, at + share * 0.645, at + share * 0.65);
-      if (typeof aoa.SHARE_INSIDE === 'number') ctx.log(`${m}: ${(100 * aoa.SHARE_INSIDE).toFixed(1)} % of the area lies inside the model's area of applicability`);
-      const mean = f('maps', `socp_${m}_mean.tif`);
-      const sd = f('maps', `socp_${m}_sd.tif`);
-      await steps.step(`maps ${m}`, 'brt:predict', { MODEL: set, INPUT: p.COVARIATES, OUTPUT: mean, OUTPUT_SD: sd, THREADS: threads }, at + share * 0.65, at + share);
-      means.push(mean);
-      sds.push(sd);
-      at += share;
+      facts.ecosystems[m] = [...counts.keys()].sort().filter((l) => {
+        if (counts.get(l)! >= need) return true;
+        ctx.log(`importance per ecosystem: ${l} has ${counts.get(l)} samples, fewer than the ${need} a model with n.minobsinnode ${s.nMinObsInNode} and bag fraction ${s.bagFraction} needs; skipped`);
+        return false;
+      });
     }
-
-    // 5. ensembles, zones, Table 4
-    let value = means[0];
-    let uncertainty = sds[0];
-    const table4Inputs = [...means];
-    const table4Names: string[] = models.map((m) => m);
-    if (models.length > 1) {
-      value = f('maps', 'socp_ensemble_mean.tif');
-      uncertainty = f('maps', 'socp_ensemble_sd.tif');
-      await steps.step('ensemble', 'maps:ensemble', { INPUTS: means, METHOD: 'mean', OUTPUT: value }, 87, 89);
-      const weights = r2.map((x) => Math.max(0, x));
-      if (weights.every((w) => w > 0)) {
-        const weighted = f('maps', 'socp_ensemble_weighted.tif');
-        await steps.step('weighted ensemble', 'maps:ensemble', { INPUTS: means, METHOD: 'weighted', WEIGHTS: weights, OUTPUT: weighted }, 89, 90);
-        table4Inputs.push(value, weighted);
-        table4Names.push('mean', 'weighted_mean');
-      } else {
-        ctx.warn(`a model has CV R² ≤ 0 (${r2.map((x) => x.toFixed(3)).join(', ')}); no R²-weighted ensemble`);
-        table4Inputs.push(value);
-        table4Names.push('mean');
-      }
-      await steps.step('ensemble sd', 'maps:ensemble', { INPUTS: sds, METHOD: 'mean', OUTPUT: uncertainty }, 90, 91);
-    }
-    await steps.step('zones', 'maps:uncertainty-zones', { VALUE: value, UNCERTAINTY: uncertainty, K: p.K, OUTPUT: f('maps', 'zones.tif'), OUTPUT_TABLE: f('maps', 'zones.csv') }, 91, 93);
-    const t4 = await steps.step('table4', 'maps:zonal-summary', { INPUT: table4Inputs, NAMES: table4Names, ZONES: p.LANDUSE, LABELS: p.LABELS, OUTPUT: f('tables', 'table4.csv') }, 93, 95);
-    if (t4.TOTALS_TGC) ctx.log(`Table 4 totals (Tg C): ${JSON.stringify(t4.TOTALS_TGC)}`);
-
-    // 6. report
-    const results: Record<string, unknown> = { OUTPUT_DIR: out, R2: Object.fromEntries(models.map((m, i) => [m, r2[i]])) };
     const hasReport = (await listAlgorithms()).some((a) => a.id === 'report:html');
-    if (p.REPORT && hasReport) {
-      const report = f('report.html');
-      await steps.step('report', 'report:html', reportParams(out, models, report, p), 95, 100);
+    if (p.REPORT && !hasReport) ctx.warn('report:html is not available in this build; no report written');
+    const phase2 = studySteps({ ...p, REPORT: p.REPORT && hasReport }, facts, threads);
+    await runGraph(phase2, { root: out, ctx, threads, from: 6, to: 100, records, done });
+
+    const r2 = Object.fromEntries(models.map((m) => [m, summaryMean(path.join(out, 'cv', m, 'summary.csv'), 'R2')]));
+    for (const m of models) {
+      const aoa = done.get(`applicability ${m}`);
+      if (typeof aoa?.SHARE_INSIDE === 'number') ctx.log(`${m}: ${(100 * aoa.SHARE_INSIDE).toFixed(1)} % of the area lies inside the model's area of applicability`);
+    }
+    if (models.length > 1 && !Object.values(r2).every((x) => x > 0)) ctx.warn(`a model has CV R² ≤ 0 (${Object.values(r2).map((x) => x.toFixed(3)).join(', ')}); no R²-weighted ensemble`);
+    const t4 = done.get('table4');
+    if (t4?.TOTALS_TGC) ctx.log(`Table 4 totals (Tg C): ${JSON.stringify(t4.TOTALS_TGC)}`);
+    const results: Record<string, unknown> = { OUTPUT_DIR: out, R2: r2 };
+    const report = path.join(out, 'report.html');
+    if (records.some((r) => r.step === 'report')) {
       results.OUTPUT_REPORT = report;
       ctx.log(`report: ${report}`);
-    } else if (p.REPORT) {
-      ctx.warn('report:html is not available in this build; no report written');
     }
-    const reused = steps.log.filter((s) => s.reused).length;
-    ctx.log(`${steps.log.length} steps, ${reused} reused from an earlier run`);
-    fs.writeFileSync(f('steps.json'), JSON.stringify(steps.log.map(({ step, algorithm, reused: r, seconds }) => ({ step, algorithm, reused: r, seconds })), null, 2) + '\n');
+    const reused = records.filter((r) => r.reused).length;
+    ctx.log(`${records.length} steps, ${reused} reused from an earlier run`);
+    fs.writeFileSync(path.join(out, 'steps.json'), JSON.stringify(records, null, 2) + '\n');
     return results;
   },
 });
-
-/** Parameters of report:html for the workflow's outputs (only files that exist). */
-function reportParams(out: string, models: string[], report: string, p: Record<string, unknown>): Record<string, unknown> {
-  const f = (...parts: string[]) => path.join(out, ...parts);
-  const exists = (x: string) => fs.existsSync(x);
-  const title = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
-  const importance = fs.readdirSync(f('importance')).filter((x) => x.endsWith('.csv')).sort();
-  const maps: [string, string][] = [
-    ...models.flatMap((m): [string, string][] => [[f('maps', `socp_${m}_mean.tif`), `${title(m)} mean`], [f('maps', `socp_${m}_sd.tif`), `${title(m)} SD`]]),
-    [f('maps', 'socp_ensemble_mean.tif'), 'Ensemble mean'],
-    [f('maps', 'socp_ensemble_weighted.tif'), 'Ensemble, R²-weighted'],
-    [f('maps', 'socp_ensemble_sd.tif'), 'Ensemble SD'],
-  ].filter(([x]) => exists(x)) as [string, string][];
-  // interpretation and applicability of the final models: only the files that exist
-  const interactions = models.filter((m) => exists(f('interpretation', `${m}_interactions.csv`)));
-  const surfaces = interactions.every((m) => exists(f('interpretation', `${m}_surfaces.json`))) ? interactions : [];
-  const sensitivity = models.filter((m) => exists(f('interpretation', `${m}_sensitivity.csv`)));
-  const applicability = models.filter((m) => exists(f('maps', `di_${m}.tif`)));
-  const some = <T>(list: T[]) => (list.length ? list : undefined);
-  return {
-    TITLE: 'Soil organic carbon sequestration potential',
-    SUBTITLE: `${models.map(title).join(' and ')} saturation models; ${p.FOLDS}-fold cross-validation × ${p.REPEATS} repeats; seed ${p.SEED}`,
-    DESCRIBE: f('tables', 'table1_describe.csv'),
-    CORRELATION: f('tables', 'table2_correlation.json'),
-    PCA: exists(f('tables', 'pca.json')) ? f('tables', 'pca.json') : undefined,
-    CV_SUMMARY: models.map((m) => f('cv', m, 'summary.csv')),
-    CV_METRICS: models.map((m) => f('cv', m, 'metrics.csv')),
-    CV_PREDICTIONS: models.map((m) => f('cv', m, 'predictions.csv')),
-    MODEL_NAMES: models.map(title),
-    IMPORTANCE: importance.map((x) => f('importance', x)),
-    IMPORTANCE_NAMES: importance.map((x) => x.replace(/\.csv$/, '').split('_').map(title).join(' – ')),
-    PARTIAL_DEPENDENCE: models.map((m) => f('partial-dependence', `${m}.json`)),
-    PD_NAMES: models.map(title),
-    INTERACTIONS: some(interactions.map((m) => f('interpretation', `${m}_interactions.csv`))),
-    INTERACTION_SURFACES: some(surfaces.map((m) => f('interpretation', `${m}_surfaces.json`))),
-    INTERACTIONS_NAMES: some(interactions.map(title)),
-    SENSITIVITY: some(sensitivity.map((m) => f('interpretation', `${m}_sensitivity.csv`))),
-    SENSITIVITY_NAMES: some(sensitivity.map(title)),
-    MAPS: maps.map(([x]) => x),
-    MAP_NAMES: maps.map(([, n]) => n),
-    APPLICABILITY: some(applicability.map((m) => f('maps', `di_${m}.tif`))),
-    APPLICABILITY_NAMES: some(applicability.map(title)),
-    ZONES: f('maps', 'zones.tif'),
-    ZONES_TABLE: f('maps', 'zones.csv'),
-    TABLE4: f('tables', 'table4.csv'),
-    TEMPLATE: p.TEMPLATE,
-    OUTPUT: report,
-  };
-}

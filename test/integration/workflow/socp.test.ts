@@ -8,6 +8,9 @@ import path from 'node:path';
 import { run } from '../../../toolbox/run.js';
 import { parseCsv } from '../../../toolbox/io/csv.js';
 import { tempDir, repoRoot } from '../../helpers.js';
+import gdalForTest from 'gdal-async';
+
+const openRasterForTest = (f: string) => gdalForTest.openAsync(f);
 
 const demo = path.join(repoRoot, 'samples/northeast');
 const params = (out: string, samples = path.join(demo, 'samples.csv')) => ({
@@ -81,6 +84,27 @@ describe('workflow:socp', () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
     await expect(run('workflow:socp', { ...params(out), PREDICTORS: 'elevation,soil_type' })).rejects.toThrow(/COVARIATES lacks band soil_type; its bands are elevation, slope/);
-    expect(fs.readdirSync(out).every((d) => fs.readdirSync(path.join(out, d)).length === 0)).toBe(true);
+    expect(fs.existsSync(out)).toBe(false); // not even an empty folder tree
+  });
+
+  it('a LANDUSE raster that cannot serve for Table 4 stops before any step (issue 17, item 16)', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    // a continuous map given as land use: float values that are not class codes (cell 6 of row 1: 1 + 5 mod 4 + 0.25 = 2.25)
+    const cont = path.join(dir, 'continuous.tif');
+    const src = await openRasterForTest(path.join(demo, 'covariates.tif'));
+    const w = src.rasterSize.x;
+    const h = src.rasterSize.y;
+    const ds = gdalForTest.open(cont, 'w', 'GTiff', w, h, 1, gdalForTest.GDT_Float32);
+    ds.geoTransform = src.geoTransform;
+    ds.srs = src.srs;
+    const vals = new Float32Array(w * h).map((_v, i) => 1 + (i % 4) + (i === 5 ? 0.25 : 0));
+    ds.bands.get(1).pixels.write(0, 0, w, h, vals);
+    ds.close();
+    src.close();
+    await expect(run('workflow:socp', { ...params(out), LANDUSE: cont })).rejects.toThrow(/LANDUSE continuous\.tif holds 2\.25 \(row 1, column 6\), not a whole number/);
+    expect(fs.existsSync(out)).toBe(false);
+    await expect(run('workflow:socp', { ...params(out), LABELS: '1=farmland,forest' })).rejects.toThrow(/LABELS: "forest" is not code=label/);
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
