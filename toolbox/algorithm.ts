@@ -18,6 +18,17 @@ export interface OutputDef {
 export type ParamValues = Record<string, any>;
 export type Results = Record<string, unknown>;
 
+/**
+ * How an algorithm's work splits into tiles of a raster grid (toolbox/tiled.ts). `grid` names the
+ * raster parameter whose grid the outputs have; every raster input on that grid is read tile by
+ * tile. `pixel`: each output pixel depends on the same pixel of the inputs. `neighbourhood`: on
+ * the inputs within `halo` cells. Without a split the algorithm is global: it runs whole on one
+ * node. `sum` names numeric results that add up over the tiles (pixel counts).
+ */
+export type Split =
+  | { kind: 'pixel'; grid: string; sum?: string[] }
+  | { kind: 'neighbourhood'; grid: string; halo: number; sum?: string[] };
+
 export interface Algorithm {
   /** "group:name", lowercase, e.g. "soil:potential" */
   id: string;
@@ -27,6 +38,8 @@ export interface Algorithm {
   help: string;
   inputs: ParamDef[];
   outputs: OutputDef[];
+  /** How the work splits into tiles; absent = global (runs whole on one node). */
+  split?: Split;
   /** Cross-parameter checks after each parameter parsed; return messages (all are reported). */
   check?(params: ParamValues): string[];
   run(params: ParamValues, ctx: RunContext): Promise<Results>;
@@ -52,6 +65,7 @@ export function defineAlgorithm(a: Algorithm): Algorithm {
       }
     }
   }
+  if (a.split && !a.inputs.some((p) => p.name === a.split!.grid)) throw new Error(`algorithm ${a.id}: split grid ${a.split.grid} is not a parameter`);
   for (const o of a.outputs) {
     if (names.has(o.name) && !a.inputs.find((p) => p.name === o.name)!.kind.endsWith('Destination')) {
       throw new Error(`algorithm ${a.id}: output ${o.name} clashes with an input`);

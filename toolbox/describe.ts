@@ -157,7 +157,16 @@ export function describeAlgorithm(a: Algorithm): Record<string, unknown> {
       qgis: qgisDefinition(p),
     })),
     outputs: a.outputs.map((o) => ({ name: o.name, kind: o.kind, description: o.description })),
+    split: a.split ?? { kind: 'global' },
   };
+}
+
+/** One line on how the algorithm splits into tiles (socp run --tile). */
+export function splitText(a: Algorithm): string {
+  const s = a.split;
+  if (!s) return 'Splits: global — runs whole on one node (no --tile).';
+  const how = s.kind === 'pixel' ? 'pixel by pixel' : `by neighbourhood (a halo of ${s.halo} cell${s.halo > 1 ? 's' : ''}; the grid's edges stay exact)`;
+  return `Splits: ${s.kind} — into tiles of the grid of ${s.grid}, ${how}: socp run ${a.id} … --tile I/N on each machine, then --tile merge.`;
 }
 
 /** Human-readable help for `socp describe <id>` and `socp run <id> --help`. */
@@ -176,6 +185,7 @@ export function helpText(a: Algorithm): string {
   }
   lines.push('', 'Outputs:');
   for (const o of a.outputs) lines.push(`  ${o.name} (${o.kind}): ${o.description}`);
+  lines.push('', ...wrap(splitText(a), 78));
   lines.push('', `Example: socp run ${a.id} ${a.inputs.filter((p) => !p.optional).map((p) => `--${p.name}=…`).join(' ')}`);
   return lines.join('\n');
 }
@@ -183,6 +193,10 @@ export function helpText(a: Algorithm): string {
 function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split(/\n/)) {
+    if (para.startsWith('  ')) {
+      out.push(para); // an indented line (a layout, a table) stays as written
+      continue;
+    }
     let line = '';
     for (const w of para.split(/\s+/).filter(Boolean)) {
       if (line && line.length + 1 + w.length > width) {

@@ -170,6 +170,17 @@ const CONFINED = {
   folder: param.folder('FOLDER', 'a folder the algorithm writes into'),
 };
 
+/** Check a path that is no parameter by a run's confinement (when it has one); UsageError when refused. */
+export function confine(o: Pick<RunOptions, 'checkPath'>, absPath: string, role: 'input' | 'output' | 'folder'): void {
+  if (!o.checkPath) return;
+  try {
+    o.checkPath(absPath, CONFINED[role], role === 'output' ? 'output' : 'input');
+  } catch (e) {
+    if (e instanceof ParamValueError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Steps inherit the run's folder, confinement, signal and provenance setting. */
 function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
   return {
@@ -178,15 +189,7 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
       threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog,
     }),
     reusable: (algorithm, params) => reusableResults(algorithm, params, parseCtx),
-    confine(absPath, role) {
-      if (!o.checkPath) return;
-      try {
-        o.checkPath(path.resolve(parseCtx.cwd, absPath), CONFINED[role], role === 'output' ? 'output' : 'input');
-      } catch (e) {
-        if (e instanceof ParamValueError) throw new UsageError(e.message);
-        throw e;
-      }
-    },
+    confine: (absPath, role) => confine(o, path.resolve(parseCtx.cwd, absPath), role),
   };
 }
 

@@ -25,6 +25,7 @@ export default defineAlgorithm({
     'OUTPUT_SD their standard deviation (n − 1) — the study\'s mean and uncertainty maps. Tables: missing values follow gbm\'s ' +
     'missing branch and the fields prediction and prediction_sd are added. Rasters: nodata in any predictor band gives nodata; ' +
     'the work is done window by window on THREADS worker threads, so memory stays flat in raster size.',
+  split: { kind: 'pixel', grid: 'INPUT', sum: ['VALID_PIXELS'] },
   inputs: [
     param.file('MODEL', 'Model file (.json) or model set (.brtset)', { extensions: ['.json', '.brtset'] }),
     param.file('INPUT', 'Table (CSV, GeoPackage, GeoJSON, Shapefile) or raster stack (GeoTIFF/VRT with named bands)'),

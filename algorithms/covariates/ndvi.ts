@@ -21,6 +21,7 @@ export default defineAlgorithm({
     'or whose denominator is 0, is nodata. NDVI does not change with a common SCALE when OFFSET is 0. With BLUE and ' +
     'OUTPUT_EVI also the Enhanced Vegetation Index EVI = 2.5 (NIR − RED) / (NIR + 6 RED − 7.5 BLUE + 1) (Huete et al. ' +
     '2002), which needs surface reflectance in 0–1.',
+  split: { kind: 'pixel', grid: 'RED', sum: ['MASKED_CELLS'] },
   inputs: [
     param.raster('RED', 'Raster with the red band'),
     param.integer('RED_BAND', 'Band number of red in RED', { default: 1, min: 1 }),

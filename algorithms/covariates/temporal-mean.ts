@@ -23,6 +23,7 @@ export default defineAlgorithm({
     'fewer than MIN_VALID valid layers are nodata (set MIN_VALID to the number of layers for a sum over complete ' +
     'series only). OUTPUT_COUNT (optional) holds the number of valid layers per pixel. All layers must share one grid. ' +
     'Processed in row strips, so long series of large rasters fit in memory.',
+  split: { kind: 'pixel', grid: 'INPUTS', sum: ['NODATA_CELLS'] },
   inputs: [
     param.list('INPUTS', 'The series: one multi-band raster (bands = time steps) or several rasters (their bands in order)', 'raster'),
     param.string('VARIABLE', 'Variable (subdataset) of netCDF/HDF inputs, e.g. pr', { optional: true }),

@@ -25,6 +25,7 @@ export default defineAlgorithm({
     'training sample to the samples outside its fold (FOLDS random folds drawn with SEED, or FOLD_FIELD), and the upper whisker of their ' +
     'boxplot (largest value ≤ Q3 + 1.5 IQR). Pixels with DI above it lie outside the area of applicability: the model extrapolates there. ' +
     'Rows of TRAINING with a missing predictor are left out.',
+  split: { kind: 'pixel', grid: 'STACK', sum: ['PIXELS_INSIDE', 'PIXELS', 'AREA_INSIDE_KM2'] },
   inputs: [
     param.file('MODEL', 'Model (.json) or model set (.brtset): predictor names and importance weights', { extensions: ['.json', '.brtset'] }),
     param.vector('TRAINING', 'The training table with the predictor fields'),

@@ -27,6 +27,7 @@ export default defineAlgorithm({
     'model\'s cross-validated R²). A cell missing (nodata) in any input is nodata in the output. The maps must share one ' +
     'grid (size, origin, cell size, CRS); misaligned maps are refused. Units are those of the inputs (kg C m⁻² for SOCp). ' +
     'The output is a Float32 GeoTIFF whose metadata states the method and the normalised weights.',
+  split: { kind: 'pixel', grid: 'INPUTS', sum: ['VALID_CELLS'] },
   inputs: [
     param.list('INPUTS', 'Maps to combine (two or more single-band rasters on one grid; band 1 is used)', 'raster'),
     param.enum('METHOD', 'mean: arithmetic mean; weighted: weighted mean with WEIGHTS', ['mean', 'weighted'] as const, { default: 'mean' }),

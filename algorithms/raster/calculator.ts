@@ -33,6 +33,7 @@ export default defineAlgorithm({
     'the output; results that are not finite (division by zero, sqrt of a negative number) are nodata and counted in ' +
     'the log. Rasters must share size, geotransform and CRS (align them first with covariates:stack). Processed in ' +
     'row strips: rasters larger than memory are fine.',
+  split: { kind: 'pixel', grid: 'INPUTS', sum: ['NODATA_CELLS'] },
   inputs: [
     param.list('INPUTS', 'Input rasters (comma-separated), each a variable of the expression', 'raster'),
     param.expression('EXPRESSION', 'mathjs expression over the raster names, e.g. soc*bd'),

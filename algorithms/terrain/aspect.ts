@@ -29,6 +29,7 @@ export default defineAlgorithm({
     'Unlike gdaldem 3.6, non-square cells are taken into account (gdaldem ignores the pixel size in aspect).\n\n' +
     EDGE_HELP + '\n\n' + GEO_HELP + '\n\n' +
     'Output: Float32 GeoTIFF on the DEM\'s grid. Processed in row strips (memory independent of the raster size).',
+  split: { kind: 'neighbourhood', grid: 'INPUT', halo: 1, sum: ['FLAT_CELLS'] },
   inputs: [
     demParams.input(),
     demParams.band(),

@@ -39,6 +39,7 @@ export default defineAlgorithm({
     'Geographic DEMs are handled (cell sizes in metres per row on the ellipsoid); a DEM without CRS is processed with a ' +
     'warning, its cell size taken as metres. Give OUTPUT_PLAN, OUTPUT_PROFILE or both (Float32 GeoTIFFs). Processed in ' +
     'row strips with a one-row halo (memory independent of the raster size).',
+  split: { kind: 'neighbourhood', grid: 'INPUT', halo: 1 },
   inputs: [
     demParams.input(),
     demParams.band(),

@@ -39,6 +39,7 @@ export default defineAlgorithm({
     EDGE_HELP + '\n\n' + GEO_HELP + '\n\n' +
     'Output: Float32 GeoTIFF on the DEM\'s grid, nodata where the DEM is nodata. Processed in row strips with a one-row halo ' +
     '(memory independent of the raster size: a 20000 × 20000 DEM runs in a few hundred MB).',
+  split: { kind: 'neighbourhood', grid: 'INPUT', halo: 1, sum: ['FLAT_CELLS'] },
   inputs: [
     demParams.input(),
     demParams.band(),

@@ -260,7 +260,7 @@ export default defineAlgorithm({
     'model per land use with enough samples) and brt:partial-dependence → brt:predict of the repeat models over the stack (mean and SD ' +
     'maps) → maps:ensemble (arithmetic and R²-weighted means of the models) → maps:uncertainty-zones → maps:zonal-summary (Table 4) → ' +
     'report:html. Each step writes its outputs atomically with a provenance record; a re-run with the same inputs and parameters reuses ' +
-    'finished steps, changed inputs recompute what depends on them. ' + LAYOUT,
+    'finished steps, changed inputs recompute what depends on them.\n' + LAYOUT,
   inputs: [
     param.vector('SAMPLES', 'Soil samples with SOC, BD, fine fraction, gravel, depth, land use and coordinates'),
     param.field('SOC_FIELD', 'SOC, g C kg⁻¹', { parent: 'SAMPLES' }),

@@ -9,7 +9,9 @@ import { Command, CommanderError } from 'commander';
 import { describeAlgorithm, helpText } from '../describe.js';
 import { isSocpError, messageOf } from '../errors.js';
 import { getAlgorithm, listAlgorithms } from '../registry.js';
-import { run } from '../run.js';
+import type { Algorithm } from '../algorithm.js';
+import { run, type RunResult } from '../run.js';
+import { mergeParts, runPart, type TileOptions } from '../tiled.js';
 import { socpVersion } from '../provenance.js';
 import { TermProgress } from './progress.js';
 
@@ -33,6 +35,9 @@ interface RunFlags {
   paramsFile?: string;
   threads?: number;
   help: boolean;
+  /** --tile I/N, auto/N or merge: one part of an array job, or the merge of the parts */
+  tile?: string;
+  tileSize?: number;
   values: Record<string, unknown>;
 }
 
@@ -51,6 +56,13 @@ export function parseRunArgs(args: string[]): RunFlags {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       f.threads = Number(v);
       if (!Number.isInteger(f.threads) || f.threads < 1) throw new CliUsage(`--threads must be a whole number ≥ 1, got "${v}"`);
+    } else if (a === '--tile' || a.startsWith('--tile=')) {
+      f.tile = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!f.tile || !/^((\d+|auto)\/\d+|merge)$/.test(f.tile)) throw new CliUsage(`--tile takes I/N (part I of N, 0-based), auto/N (I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) or merge; got "${f.tile ?? ''}"`);
+    } else if (a === '--tile-size' || a.startsWith('--tile-size=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      f.tileSize = Number(v);
+      if (!Number.isInteger(f.tileSize) || f.tileSize < 16) throw new CliUsage(`--tile-size must be a whole number of cells ≥ 16 (default 512), got "${v}"`);
     } else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 2) f.values[a.slice(2, eq)] = a.slice(eq + 1);
@@ -120,8 +132,9 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
     const file = readParamsFile(flags.paramsFile, io.cwd);
     values = { ...anchorPaths(file.values, file.dir, io.cwd), ...flags.values };
   }
+  if (flags.tileSize !== undefined && !flags.tile) throw new CliUsage('--tile-size applies to tiled runs: give --tile too');
   const bar = new TermProgress(io.stderr);
-  const res = await run(alg, values, {
+  const options: TileOptions = {
     cwd: io.cwd,
     signal: io.signal,
     threads: flags.threads ?? (io.env.SOCP_THREADS ? Number(io.env.SOCP_THREADS) : undefined),
@@ -132,7 +145,9 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
       if (flags.quiet) io.stderr(line + '\n');
       else bar.log(line);
     },
-  }).catch((e) => {
+    tileSize: flags.tileSize,
+  };
+  const res = await runOrTile(alg, values, flags.tile, io.env, options).catch((e) => {
     bar.interrupt();
     throw e;
   });
@@ -144,6 +159,23 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
     }
   }
   return EXIT_OK;
+}
+
+/** A run in this process, one part of a tiled run, or the merge of its parts (--tile). */
+async function runOrTile(alg: Algorithm, values: Record<string, unknown>, tile: string | undefined, env: NodeJS.ProcessEnv, o: TileOptions): Promise<RunResult> {
+  if (!tile) return run(alg, values, o);
+  if (tile === 'merge') return mergeParts(alg, values, o);
+  const [i, n] = tile.split('/');
+  const parts = Number(n);
+  let part: number;
+  if (i === 'auto') {
+    const from = env.JOB_COMPLETION_INDEX ?? env.SLURM_ARRAY_TASK_ID;
+    if (from === undefined || !/^\d+$/.test(from)) throw new CliUsage('--tile auto/N reads the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array); neither is set to a whole number here — give --tile I/N');
+    part = Number(from);
+  } else part = Number(i);
+  if (parts < 1 || part >= parts) throw new CliUsage(`--tile ${tile}: the part must be 0…${parts - 1} (0-based) of N ≥ 1 parts`);
+  const r = await runPart(alg, values, part, parts, o);
+  return { algorithm: alg.id, results: { PART: part, PARTS: parts, TILES: r.tiles.length, COMPUTED: r.computed, REUSED: r.reused, PARTS_FOLDER: r.folder }, seconds: 0 };
 }
 
 /** Run the CLI; returns the exit code. */
@@ -182,7 +214,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   program.command('run').argument('<id>', 'algorithm id').argument('[parameters...]', '--NAME=value …')
-    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N]')
+    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--tile I/N|auto/N|merge] [--tile-size 512]')
     .allowUnknownOption(true).helpOption(false)
     .action(async (id: string, rest: string[]) => {
       code = await runCommand(id, rest, io);

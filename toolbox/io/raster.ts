@@ -198,7 +198,7 @@ export function writePamBandNames(file: string, names: string[]): void {
   fs.writeFileSync(aux, `<PAMDataset>\n${bands}\n</PAMDataset>\n`);
 }
 
-function xmlEscape(s: string): string {
+export function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
