@@ -59,7 +59,11 @@ export class Tokens {
     return found;
   }
 
-  /** May the caller (owner hash) see this job? One token: every job, as before ownership existed. */
+  /**
+   * May the caller (owner hash) see this job? One token: every job, as before ownership existed
+   * (also those of tokens no longer configured). Several: only its own; a record without an owner
+   * (written before ownership existed) belongs to no one of them.
+   */
   visible(job: { owner?: string }, caller: string | undefined): boolean {
     return !this.several || (job.owner !== undefined && job.owner === caller);
   }
