@@ -2,11 +2,11 @@
 // The HTTP bridge: an express app speaking OGC API – Processes 1.0 (Core, OGC process description,
 // JSON, HTML, OpenAPI 3.0, job list, dismiss), built on the algorithm descriptions and toolbox run()
 // (which jobs call in worker processes, server/worker.ts, so the HTTP side never stalls).
-// Security: a bearer token on everything but the landing page, workspace confinement of every
-// path (run()'s checkPath hook), a JSON body limit, a cap on running + queued jobs. Nothing is ever
+// Security: a bearer token on everything but the landing page (several tokens: each sees only its
+// own jobs), workspace confinement of every path (run()'s checkPath hook), a JSON body limit and
+// depth limit, a cap on running + queued jobs, no credential ever echoed or logged. Nothing is ever
 // passed to a shell.
 
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -17,10 +17,12 @@ import { plainInputs, Workspaces } from './confine.js';
 import { renderHtml } from './html.js';
 import { WorkerPool } from './pool.js';
 import { JobManager, QueueFullError, type JobRecord, type Problem } from './jobs.js';
-import { conformance, EXC, jobList, landingPage, openApi, processDescription, processList, resultsDocument, statusInfo } from './ogc.js';
+import { conformance, JOB_LIMIT_DEFAULT, JOB_LIMIT_MAX, jobList, landingPage, openApi, problems, processDescription, processList, resultsDocument, statusInfo } from './ogc.js';
+import { Tokens } from './tokens.js';
 
 export interface BridgeOptions {
-  token: string;
+  /** the bearer tokens; with more than one, each token sees only the jobs it submitted */
+  tokens: string[];
   workspaces: string[];
   /** folder of persisted job records */
   jobsDir: string;
@@ -53,32 +55,38 @@ class HttpProblem extends Error {
   }
 }
 
-const problems = {
-  noSuchProcess: (id: string): Problem => ({ type: `${EXC}/no-such-process`, title: 'No such process', status: 404, detail: `there is no process "${id}"; GET /processes lists them` }),
-  noSuchJob: (id: string): Problem => ({ type: `${EXC}/no-such-job`, title: 'No such job', status: 404, detail: `there is no job "${id}" (it may have been dismissed); GET /jobs lists them` }),
-  notReady: (j: JobRecord): Problem => ({ type: `${EXC}/result-not-ready`, title: 'Result not ready', status: 404, detail: `job ${j.jobID} is ${j.status} (${j.progress} %); its results are not ready yet` }),
-  invalid: (detail: string, status = 400): Problem => ({ type: `${EXC}/invalid-parameter`, title: 'Invalid parameter', status, detail }),
-  http: (status: number, title: string, detail: string): Problem => ({ type: 'about:blank', title, status, detail }),
-};
-
 /** Toolbox error kinds → problem details: usage 400, data 422, cancelled 409, internal 500. */
 export function toProblem(e: unknown): Problem {
   if (e instanceof HttpProblem) return e.problem;
   if (isSocpError(e)) {
     switch (e.kind) {
       case 'usage': return problems.invalid(e.message, 400);
-      case 'data': return { type: `${EXC}/invalid-parameter`, title: 'Unusable input data', status: 422, detail: e.message };
-      case 'cancelled': return { type: 'urn:socp:error:cancelled', title: 'Cancelled', status: 409, detail: e.message };
-      default: return { type: `${EXC}/server-error`, title: 'Internal error', status: 500, detail: e.message };
+      case 'data': return problems.unusableData(e.message);
+      case 'cancelled': return problems.cancelled(e.message);
+      default: return problems.serverError(e.message);
     }
   }
-  return { type: `${EXC}/server-error`, title: 'Internal error', status: 500, detail: messageOf(e) };
+  return problems.serverError(messageOf(e));
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+/** Query parameters of the API; the values of any other are never logged (they may be credentials). */
+const API_QUERY = new Set(['f', 'limit', 'offset', 'processID', 'status']);
+/** Names under which clients put credentials in URLs, for the hint of a 401. */
+const CREDENTIAL_QUERY = /^(access_?token|token|api_?key|apikey|key|auth|authorization|bearer|password|secret)$/i;
+
+/** Deepest nesting of lists and objects accepted in a request body (an execute request needs 5). */
+export const MAX_BODY_DEPTH = 32;
+
+/** Is v nested deeper than max? Iterative: the point is to refuse what would overflow the stack of a recursive walk. */
+function nestedDeeper(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d > max) return true;
+    for (const c of Object.values(x as object)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
 }
 
 function wantsHtml(req: Request): boolean {
@@ -97,6 +105,25 @@ function checkFormat(req: Request): void {
 
 export function createBridge(o: BridgeOptions): Bridge {
   const workspaces = new Workspaces(o.workspaces);
+  const tokens = new Tokens(o.tokens);
+  const redactProblem = (p: Problem): Problem => tokens.redactValue(p);
+  /** The request's URL as it may be logged or echoed: the API's own query parameters, tokens blanked out. */
+  const safeUrl = (req: Request, note = true): string => {
+    const raw = req.originalUrl;
+    const q = raw.indexOf('?');
+    if (q < 0) return tokens.redactPath(raw);
+    const kept: string[] = [];
+    let hidden = 0;
+    for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) {
+      if (API_QUERY.has(k)) kept.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+      else hidden++;
+    }
+    const query = kept.length > 0 ? `?${kept.join('&')}` : '';
+    return tokens.redactPath(raw.slice(0, q)) + tokens.redact(query) + (note && hidden > 0 ? ` (${hidden} other query parameter${hidden > 1 ? 's' : ''} not shown)` : '');
+  };
+  const sendProblem = (res: Response, p: Problem, instance: string): void => {
+    res.status(p.status).type('application/problem+json').send(JSON.stringify(redactProblem({ ...p, instance })));
+  };
   let base = 'http://127.0.0.1';
   let algCache: Algorithm[] | undefined;
   const algs = async (): Promise<Algorithm[]> => (algCache ??= await listAlgorithms());
@@ -114,10 +141,13 @@ export function createBridge(o: BridgeOptions): Bridge {
     dir: o.jobsDir,
     maxRunning: o.maxRunning ?? 4,
     maxQueued: o.maxQueued ?? 64,
-    toProblem: (e) => toProblem(e),
+    // what a job records for everyone to read (log, message, error) never holds a token
+    toProblem: (e) => redactProblem(toProblem(e)),
     run: (job, hooks) => pool.run({
       jobID: job.jobID, processID: job.processID, inputs: job.inputs, workspaces: workspaces.real, threads: o.threads,
-      signal: hooks.signal, onProgress: hooks.onProgress, onLog: hooks.onLog,
+      signal: hooks.signal,
+      onProgress: (p, m) => hooks.onProgress(p, m === undefined ? m : tokens.redact(m)),
+      onLog: (level, m) => hooks.onLog(level, tokens.redact(m)),
     }),
   });
 
@@ -148,22 +178,27 @@ export function createBridge(o: BridgeOptions): Bridge {
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     if (o.log) {
       const t0 = process.hrtime.bigint();
-      res.on('finish', () => o.log!(`${req.method} ${req.originalUrl} ${res.statusCode} ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`));
+      res.on('finish', () => o.log!(`${req.method} ${safeUrl(req)} ${res.statusCode} ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`));
     }
     next();
   });
 
   // the landing page is open; everything else needs the bearer token
   app.get('/', (req, res) => send(req, res, 'landing', landingPage(base)));
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
     const h = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    if (!m || !sameToken(m[1], o.token)) {
+    const owner = m ? tokens.ownerOf(m[1]) : undefined;
+    if (owner === undefined) {
+      // never say what was sent: neither the header nor the URL appear in the answer
+      const inUrl = Object.keys(req.query as Record<string, unknown>).find((k) => CREDENTIAL_QUERY.test(k));
+      const urlHint = inUrl ? ` The token goes in the Authorization header, never in the URL (the query parameter "${inUrl}" is ignored: URLs are kept in logs and browser histories).` : '';
       throw new HttpProblem(
-        problems.http(401, 'Unauthorized', h ? 'the bearer token is wrong; use the token printed by "socp serve" (or its SOCP_TOKEN)' : 'send the header "Authorization: Bearer <token>" with the token printed by "socp serve"'),
+        problems.http(401, 'Unauthorized', (h ? 'the bearer token is wrong; use the token printed by "socp serve" (or its SOCP_TOKEN)' : 'send the header "Authorization: Bearer <token>" with the token printed by "socp serve"') + urlHint),
         { 'WWW-Authenticate': `Bearer realm="socp"${h ? ', error="invalid_token"' : ''}` },
       );
     }
+    res.locals.owner = owner;
     next();
   });
 
@@ -191,6 +226,10 @@ export function createBridge(o: BridgeOptions): Bridge {
   }, json, async (req, res) => {
     const alg = res.locals.alg as Algorithm;
     const body = req.body as unknown;
+    // before anything walks the body recursively (and overflows the stack)
+    if (nestedDeeper(body, MAX_BODY_DEPTH)) {
+      throw new HttpProblem(problems.http(400, 'Bad Request', `the request body is nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects and lists); an execute request is {"inputs": {NAME: value, …}} where a value is a number, a text, a list, {"value": …} or {"href": "file:///…"}`));
+    }
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpProblem(problems.invalid('the execute request must be a JSON object {"inputs": {NAME: value, …}}'));
     const b = body as Record<string, unknown>;
     const unknownKeys = Object.keys(b).filter((k) => !['inputs', 'outputs', 'response', 'subscriber', 'mode'].includes(k));
@@ -208,7 +247,7 @@ export function createBridge(o: BridgeOptions): Bridge {
     const asyncMode = /(^|[\s,;])respond-async($|[\s,;])/.test(prefer) || b.mode === 'async';
     let job: JobRecord;
     try {
-      job = jobs.submit(alg.id, inputs as Record<string, unknown>, asyncMode ? 'async' : 'sync');
+      job = jobs.submit(alg.id, inputs as Record<string, unknown>, asyncMode ? 'async' : 'sync', res.locals.owner as string);
     } catch (e) {
       if (e instanceof QueueFullError) throw new HttpProblem(problems.http(429, 'Too Many Requests', e.message), { 'Retry-After': '5' });
       throw e;
@@ -229,47 +268,50 @@ export function createBridge(o: BridgeOptions): Bridge {
     res.setHeader('Link', `<${base}/jobs/${job.jobID}>; rel="monitor"`);
     if (!done || done.status !== 'successful') {
       const p = done?.error ?? (done?.status === 'dismissed'
-        ? { type: 'urn:socp:error:cancelled', title: 'Cancelled', status: 409, detail: `job ${job.jobID} was dismissed before it finished` }
+        ? problems.cancelled(`job ${job.jobID} was dismissed before it finished`)
         : toProblem(new Error('the job vanished')));
-      res.status(p.status).type('application/problem+json').send(JSON.stringify({ ...p, instance: `${base}/jobs/${job.jobID}` }));
+      sendProblem(res, p, `${base}/jobs/${job.jobID}`);
       return;
     }
     res.status(200).type('application/json').send(JSON.stringify(resultsDocument(alg, done.results ?? {})));
   });
 
+  const wholeQuery = (req: Request, name: string, dflt: number, min: number, max: number, what: string): number => {
+    const raw = req.query[name];
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(n) || n < min) {
+      throw new HttpProblem(problems.invalid(`${name} is ${what}: a whole number ≥ ${min}${name === 'limit' ? ` (default ${dflt}, at most ${max})` : ''}, given once`));
+    }
+    return Math.min(n, max); // OGC API – Common: a limit above the maximum is not an error, the maximum is used
+  };
   app.get('/jobs', (req, res) => {
     const list = (v: unknown): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')));
     const pids = list(req.query.processID);
     const statuses = list(req.query.status);
-    let limit = 1000;
-    if (req.query.limit !== undefined) {
-      limit = Number(req.query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new HttpProblem(problems.invalid('limit must be a whole number 1–10000'));
-    }
-    const all = jobs.list().filter((j) => (!pids || pids.includes(j.processID)) && (!statuses || statuses.includes(j.status))).slice(0, limit);
-    const q = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    send(req, res, 'jobs', jobList(all, base, q));
+    const limit = wholeQuery(req, 'limit', JOB_LIMIT_DEFAULT, 1, JOB_LIMIT_MAX, 'the number of jobs per page');
+    const offset = wholeQuery(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER, 'the number of jobs to skip');
+    const owner = res.locals.owner as string;
+    const matched = jobs.list().filter((j) => tokens.visible(j, owner) && (!pids || pids.includes(j.processID)) && (!statuses || statuses.includes(j.status)));
+    send(req, res, 'jobs', jobList({ jobs: matched.slice(offset, offset + limit), matched: matched.length, offset, limit, filters: { processID: pids?.join(','), status: statuses?.join(',') } }, base));
   });
 
-  const jobOr404 = (id: string): JobRecord => {
+  /** The job, if it exists and the caller may see it; another token's job is answered as if it did not exist. */
+  const jobOr404 = (id: string, res: Response): JobRecord => {
     const j = jobs.get(id);
-    if (!j) throw new HttpProblem(problems.noSuchJob(id));
+    if (!j || !tokens.visible(j, res.locals.owner as string)) throw new HttpProblem(problems.noSuchJob(id));
     return j;
   };
-  app.get('/jobs/:jobId', (req, res) => send(req, res, 'job', statusInfo(jobOr404(req.params.jobId), base)));
+  app.get('/jobs/:jobId', (req, res) => send(req, res, 'job', statusInfo(jobOr404(req.params.jobId, res), base)));
   app.get('/jobs/:jobId/results', async (req, res) => {
-    const j = jobOr404(req.params.jobId);
-    if (j.status === 'failed' || j.status === 'dismissed') {
-      const p = j.error ?? toProblem(new Error(j.message));
-      res.status(p.status).type('application/problem+json').send(JSON.stringify({ ...p, instance: `${base}/jobs/${j.jobID}` }));
-      return;
-    }
+    const j = jobOr404(req.params.jobId, res);
+    if (j.status === 'failed' || j.status === 'dismissed') throw new HttpProblem(problems.jobFailed(j));
     if (j.status !== 'successful') throw new HttpProblem(problems.notReady(j));
     const alg = await getAlgorithm(j.processID).catch(() => undefined);
     send(req, res, 'results', resultsDocument(alg, j.results ?? {}));
   });
   app.delete('/jobs/:jobId', async (req, res) => {
-    jobOr404(req.params.jobId);
+    jobOr404(req.params.jobId, res);
     const j = await jobs.dismiss(req.params.jobId);
     if (!j) throw new HttpProblem(problems.noSuchJob(req.params.jobId));
     res.status(200).type('application/json').send(JSON.stringify(statusInfo(j, base)));
@@ -299,7 +341,9 @@ export function createBridge(o: BridgeOptions): Bridge {
       p = err.problem;
       headers = err.headers;
     } else if (e?.type === 'entity.parse.failed') {
-      p = problems.http(400, 'Bad Request', `the request body is not valid JSON: ${e.message}`);
+      // JSON.parse quotes a piece of the body in its message: leave it out (it may hold anything)
+      const why = (e.message ?? '').replace(/,\s*(\.\.\.)?".*"(\.\.\.)? is not valid JSON\s*$/s, '');
+      p = problems.http(400, 'Bad Request', `the request body is not valid JSON: ${why}`);
     } else if (e?.type === 'entity.too.large') {
       p = problems.http(413, 'Content Too Large', `the request body is larger than the limit (${o.bodyLimit ?? '256kb'}); large data go in files inside the workspace, referenced by path`);
     } else if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
@@ -312,7 +356,7 @@ export function createBridge(o: BridgeOptions): Bridge {
       return;
     }
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(p.status).type('application/problem+json').send(JSON.stringify({ ...p, instance: req.originalUrl }));
+    sendProblem(res, p, safeUrl(req, false));
   });
 
   let server: http.Server | undefined;

@@ -50,11 +50,24 @@ export class Workspaces {
     });
   }
 
+  /** Is p one of the workspace folders themselves (as given or real)? */
+  private isRoot(p: string): boolean {
+    return [...this.dirs, ...this.real].some((r) => path.relative(r, p) === '');
+  }
+
   /** The ParseContext.checkPath hook: throws ParamValueError to refuse a path. */
   checkPath = (abs: string, p: ParamDef, role: 'input' | 'output'): void => {
     const where = `inside a workspace folder (${this.dirs.join(', ')})`;
     if (abs.includes('\0')) throw new ParamValueError('the path holds a NUL character');
     const norm = path.resolve(abs);
+    // the workspace folder itself is inside, but it is never a file and never replaced by an output
+    if (this.isRoot(norm) && role === 'output') {
+      const folder = p.kind === 'folderDestination';
+      throw new ParamValueError(`${norm} is the workspace folder itself, which cannot be ${folder ? 'replaced as an output folder' : 'an output file'}; give a ${folder ? 'folder' : 'file'} name inside it, e.g. ${path.join(norm, folder ? 'results' : `output${p.extensions?.[0] ?? ''}`)}`);
+    }
+    if (this.isRoot(norm) && p.kind !== 'folder') {
+      throw new ParamValueError(`${norm} is the workspace folder itself, not a file; give the path of a file inside it`);
+    }
     if (!this.within(norm, [...this.dirs, ...this.real], role === 'input')) {
       throw new ParamValueError(`${norm} is outside the workspace; the bridge only reads and writes files ${where}`);
     }
@@ -146,6 +159,7 @@ export function plainInputs(alg: Algorithm, inputs: Record<string, unknown>): { 
     const p = byName.get(name);
     try {
       const v = unwrap(raw, p);
+      if (p) checkNumbers(v, p);
       if (p && isPathParam(p)) checkRawPaths(v);
       values[name] = v;
     } catch (e) {
@@ -156,6 +170,9 @@ export function plainInputs(alg: Algorithm, inputs: Record<string, unknown>): { 
 }
 
 function unwrap(raw: unknown, p: ParamDef | undefined): unknown {
+  // JSON has no ±Infinity: JSON.parse turns 1e400 into Infinity, which the job's JSON record and the
+  // worker's message would turn into null, i.e. silently the default
+  if (typeof raw === 'number' && !Number.isFinite(raw)) throw new Error(`${raw} is not a finite number (a JSON number beyond ±1.8e308 overflows); give a finite value`);
   if (Array.isArray(raw)) return raw.map((x) => unwrap(x, p));
   if (raw && typeof raw === 'object') {
     const o = raw as Record<string, unknown>;
@@ -176,6 +193,24 @@ function unwrap(raw: unknown, p: ParamDef | undefined): unknown {
     throw new Error('expected a value, a list, {"value": …} or {"href": "file:///…"}');
   }
   return raw;
+}
+
+/**
+ * null for a number (or in a list of numbers) is refused rather than taken as "not given": it is
+ * what JSON encoders write for NaN and ±Infinity, so a client that sent it meant some number. To
+ * use the default, leave the parameter out. (For other kinds null still means "not given".)
+ */
+function checkNumbers(v: unknown, p: ParamDef): void {
+  const numeric = p.kind === 'number' || p.kind === 'integer';
+  const numericList = p.kind === 'list' && (p.itemKind === 'number' || p.itemKind === 'integer');
+  if (!numeric && !numericList) return;
+  const leaveOut = p.default !== undefined ? `leave ${p.name} out to use its default ${JSON.stringify(p.default)}` : p.optional ? `leave ${p.name} out if you want none` : `${p.name} is required`;
+  const why = 'JSON null is also what encoders write for NaN and ±Infinity';
+  if (v === null) throw new Error(`null is not a number (${why}); give a finite number, or ${leaveOut}`);
+  if (numericList && Array.isArray(v)) {
+    const i = v.findIndex((x) => x === null);
+    if (i >= 0) throw new Error(`item ${i + 1} is null, not a number (${why}); give finite numbers`);
+  }
 }
 
 function checkRawPaths(v: unknown): void {

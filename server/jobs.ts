@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { LogLevel } from '../toolbox/context.js';
 import { messageOf } from '../toolbox/errors.js';
 import type { Results } from '../toolbox/algorithm.js';
+import { problems } from './ogc.js';
 
 export type JobStatus = 'accepted' | 'running' | 'successful' | 'failed' | 'dismissed';
 
@@ -38,6 +39,8 @@ export interface JobRecord {
   mode: 'sync' | 'async';
   /** the raw inputs as submitted */
   inputs: Record<string, unknown>;
+  /** who submitted it: a one-way hash of the bearer token (server/tokens.ts), never the token */
+  owner?: string;
   log: string[];
   results?: Results;
   error?: Problem;
@@ -118,7 +121,7 @@ export class JobManager {
         rec.message = was === 'running'
           ? 'the bridge stopped (crash, kill or power loss) while this job was running; no results were kept — run it again'
           : 'the bridge stopped (crash, kill or power loss) before this queued job started — run it again';
-        rec.error = { type: 'http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/server-error', title: 'Job interrupted', status: 500, detail: rec.message };
+        rec.error = problems.serverError(rec.message, 'Job interrupted');
         rec.finished = now;
         rec.updated = now;
         rec.log = [...(rec.log ?? []), `ERROR: ${rec.message}`];
@@ -174,7 +177,7 @@ export class JobManager {
   }
 
   /** Create a job and queue it; throws QueueFullError when running + queued jobs are at the cap. */
-  submit(processID: string, inputs: Record<string, unknown>, mode: 'sync' | 'async'): JobRecord {
+  submit(processID: string, inputs: Record<string, unknown>, mode: 'sync' | 'async', owner?: string): JobRecord {
     if (this.closing) throw new QueueFullError('the bridge is shutting down');
     if (this.running + this.queue.length >= this.o.maxRunning + this.o.maxQueued) {
       throw new QueueFullError(`${this.running} jobs are running and ${this.queue.length} are queued (the limit is ${this.o.maxRunning} + ${this.o.maxQueued}); try again later`);
@@ -182,7 +185,7 @@ export class JobManager {
     const now = new Date().toISOString();
     const rec: JobRecord = {
       jobID: crypto.randomUUID(), processID, type: 'process', status: 'accepted', message: 'queued',
-      created: now, updated: now, progress: 0, mode, inputs, log: [],
+      created: now, updated: now, progress: 0, mode, inputs, log: [], ...(owner ? { owner } : {}),
     };
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
@@ -329,7 +332,7 @@ export class JobManager {
       if (!rec) continue;
       rec.status = 'failed';
       rec.message = reason;
-      rec.error = { type: 'http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/server-error', title: 'Job cancelled by shutdown', status: 503, detail: reason };
+      rec.error = problems.serverError(reason, 'Job cancelled by shutdown', 503);
       rec.finished = rec.updated = new Date().toISOString();
       this.persist(rec);
       this.live.delete(id);
@@ -343,7 +346,7 @@ export class JobManager {
         if (rec && rec.status === 'dismissed') {
           rec.status = 'failed';
           rec.message = reason;
-          rec.error = { type: 'http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/server-error', title: 'Job cancelled by shutdown', status: 503, detail: reason };
+          rec.error = problems.serverError(reason, 'Job cancelled by shutdown', 503);
           this.persist(rec);
         }
       }));

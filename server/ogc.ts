@@ -9,11 +9,36 @@ import type { Algorithm, OutputDef, Results } from '../toolbox/algorithm.js';
 import { jsonSchema, qgisDefinition } from '../toolbox/describe.js';
 import { isDestination } from '../toolbox/params.js';
 import { socpVersion } from '../toolbox/provenance.js';
-import type { JobRecord } from './jobs.js';
+import type { JobRecord, Problem } from './jobs.js';
 
 export const OGC = 'http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf';
 export const REL = 'http://www.opengis.net/def/rel/ogc/1.0';
 export const EXC = 'http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0';
+/** socp's own problem type of a cancelled (dismissed) job */
+export const CANCELLED = 'urn:socp:error:cancelled';
+
+/** The problem documents (RFC 7807 with the OGC exception types) of the bridge, in one place. */
+export const problems = {
+  noSuchProcess: (id: string): Problem => ({ type: `${EXC}/no-such-process`, title: 'No such process', status: 404, detail: `there is no process "${id}"; GET /processes lists them` }),
+  noSuchJob: (id: string): Problem => ({ type: `${EXC}/no-such-job`, title: 'No such job', status: 404, detail: `there is no job "${id}" (it may have been dismissed); GET /jobs lists them` }),
+  notReady: (j: JobRecord): Problem => ({ type: `${EXC}/result-not-ready`, title: 'Result not ready', status: 404, detail: `job ${j.jobID} is ${j.status} (${j.progress} %); its results are not ready yet — poll /jobs/${j.jobID} until it is successful` }),
+  invalid: (detail: string, status = 400): Problem => ({ type: `${EXC}/invalid-parameter`, title: 'Invalid parameter', status, detail }),
+  unusableData: (detail: string): Problem => ({ type: `${EXC}/invalid-parameter`, title: 'Unusable input data', status: 422, detail }),
+  cancelled: (detail: string): Problem => ({ type: CANCELLED, title: 'Cancelled', status: 409, detail }),
+  serverError: (detail: string, title = 'Internal error', status = 500): Problem => ({ type: `${EXC}/server-error`, title, status, detail }),
+  http: (status: number, title: string, detail: string): Problem => ({ type: 'about:blank', title, status, detail }),
+  /**
+   * /jobs/{id}/results of a failed or dismissed job (/req/core/job-results-failed): the job's own
+   * exception (its type says why it failed), with a 4xx status — a job that failed for a reason on
+   * the server's side (a crash, a shutdown) has no results to give, which is a 404, not a fault of
+   * this request (a 5xx would tell the client to retry it).
+   */
+  jobFailed: (j: JobRecord): Problem => {
+    const e = j.error ?? (j.status === 'dismissed' ? problems.cancelled(j.message || 'the job was cancelled') : problems.serverError(j.message || 'the job failed'));
+    const status = e.status >= 400 && e.status < 500 ? e.status : 404;
+    return { ...e, status, detail: `job ${j.jobID} ${j.status === 'dismissed' ? 'was cancelled' : 'failed'}, so it has no results: ${e.detail ?? e.title}` };
+  },
+};
 
 export const CONFORMANCE = [
   `${OGC}/core`,
@@ -31,6 +56,10 @@ export interface Link {
   type?: string;
   title?: string;
 }
+
+/** Jobs per page of /jobs: by default and at most. */
+export const JOB_LIMIT_DEFAULT = 100;
+export const JOB_LIMIT_MAX = 1000;
 
 const JSON_T = 'application/json';
 const HTML_T = 'text/html';
@@ -185,10 +214,63 @@ export function resultsDocument(a: Algorithm | undefined, results: Results): Rec
   return doc;
 }
 
-export function jobList(jobs: JobRecord[], base: string, query: string): Record<string, unknown> {
+/** Longest message of a job-list entry: the full text is in /jobs/{id}. */
+const LIST_MESSAGE = 200;
+
+/**
+ * A job-list entry: the status without the log and the exception, the message cut short, one link
+ * (the full status document) — so that a page of the list stays small however long the jobs' logs.
+ */
+export function jobSummary(j: JobRecord, base: string): Record<string, unknown> {
+  const p = `/jobs/${j.jobID}`;
+  const message = j.message.length > LIST_MESSAGE ? `${j.message.slice(0, LIST_MESSAGE - 1)}…` : j.message;
   return {
-    jobs: jobs.map((j) => statusInfo(j, base)),
-    links: [{ href: `${base}/jobs${query}`, rel: 'self', type: JSON_T, title: 'the jobs' }, { href: `${base}/jobs?f=html`, rel: 'alternate', type: HTML_T, title: 'the jobs as HTML' }],
+    jobID: j.jobID,
+    processID: j.processID,
+    type: j.type,
+    status: j.status,
+    message,
+    created: j.created,
+    ...(j.started ? { started: j.started } : {}),
+    ...(j.finished ? { finished: j.finished } : {}),
+    updated: j.updated,
+    progress: j.progress,
+    links: [{ href: `${base}${p}?f=json`, rel: 'self', type: JSON_T, title: 'job status, log and exception' }],
+  };
+}
+
+export interface JobPage {
+  /** the jobs of this page */
+  jobs: JobRecord[];
+  /** jobs matching the filters, on all pages */
+  matched: number;
+  offset: number;
+  limit: number;
+  /** the filters, repeated in the links */
+  filters: Record<string, string | undefined>;
+}
+
+/** The job list (/req/job-list): one page, with next / prev links (OGC API – Common paging). */
+export function jobList(page: JobPage, base: string): Record<string, unknown> {
+  const href = (offset: number, f: 'json' | 'html' = 'json'): string => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(page.filters)) if (v !== undefined) q.set(k, v);
+    q.set('limit', String(page.limit));
+    if (offset > 0) q.set('offset', String(offset));
+    q.set('f', f);
+    return `${base}/jobs?${q.toString()}`;
+  };
+  const links: Link[] = [
+    { href: href(page.offset), rel: 'self', type: JSON_T, title: 'this page of the jobs' },
+    { href: href(page.offset, 'html'), rel: 'alternate', type: HTML_T, title: 'this page of the jobs as HTML' },
+  ];
+  if (page.offset + page.jobs.length < page.matched) links.push({ href: href(page.offset + page.limit), rel: 'next', type: JSON_T, title: 'the next (older) jobs' });
+  if (page.offset > 0) links.push({ href: href(Math.max(0, page.offset - page.limit)), rel: 'prev', type: JSON_T, title: 'the previous (newer) jobs' });
+  return {
+    jobs: page.jobs.map((j) => jobSummary(j, base)),
+    numberMatched: page.matched,
+    numberReturned: page.jobs.length,
+    links,
   };
 }
 
@@ -248,7 +330,14 @@ export function openApi(base: string, algs: Algorithm[]): Record<string, unknown
             links: { type: 'array', items: { $ref: '#/components/schemas/link' } },
           },
         },
-        jobList: { type: 'object', required: ['jobs', 'links'], properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/statusInfo' } }, links: { type: 'array', items: { $ref: '#/components/schemas/link' } } } },
+        jobList: {
+          type: 'object', required: ['jobs', 'links'],
+          properties: {
+            jobs: { type: 'array', items: { $ref: '#/components/schemas/statusInfo' }, description: 'summaries: no log or exception, the message cut short (GET /jobs/{jobId} has them)' },
+            numberMatched: { type: 'integer', minimum: 0 }, numberReturned: { type: 'integer', minimum: 0 },
+            links: { type: 'array', items: { $ref: '#/components/schemas/link' } },
+          },
+        },
         results: { type: 'object', additionalProperties: true },
       },
     },
@@ -270,12 +359,12 @@ export function openApi(base: string, algs: Algorithm[]): Record<string, unknown
           },
         },
       },
-      '/jobs': { get: { summary: 'the jobs', operationId: 'getJobs', security: secured, parameters: [f, { name: 'processID', in: 'query', schema: { type: 'array', items: { type: 'string' } } }, { name: 'status', in: 'query', schema: { type: 'array', items: { type: 'string' } } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } }], responses: { 200: json('jobList', 'job list'), ...errs } } },
+      '/jobs': { get: { summary: 'the jobs', operationId: 'getJobs', security: secured, parameters: [f, { name: 'processID', in: 'query', schema: { type: 'array', items: { type: 'string' } } }, { name: 'status', in: 'query', schema: { type: 'array', items: { type: 'string' } } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: JOB_LIMIT_MAX, default: JOB_LIMIT_DEFAULT }, description: `jobs per page (newest first); above ${JOB_LIMIT_MAX} the maximum is used; the "next" link gives the following page` }, { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 }, description: 'jobs to skip (the "next" and "prev" links set it)' }], responses: { 200: json('jobList', 'job list (one page)'), 400: problem, ...errs } } },
       '/jobs/{jobId}': {
         get: { summary: 'status of a job', operationId: 'getStatus', security: secured, parameters: [jobId, f], responses: { 200: json('statusInfo', 'status'), 404: problem, ...errs } },
         delete: { summary: 'cancel a running job or dismiss a finished one', operationId: 'dismiss', security: secured, parameters: [jobId], responses: { 200: json('statusInfo', 'dismissed'), 404: problem, ...errs } },
       },
-      '/jobs/{jobId}/results': { get: { summary: 'results of a job', operationId: 'getResult', security: secured, parameters: [jobId, f], responses: { 200: json('results', 'results'), 404: problem, ...errs } } },
+      '/jobs/{jobId}/results': { get: { summary: 'results of a job', description: 'a job not finished yet answers 404 result-not-ready; a failed or cancelled job answers its own exception with a 4xx status (400 bad parameters, 422 unusable data, 409 cancelled, 404 when it was cut short on the server side)', operationId: 'getResult', security: secured, parameters: [jobId, f], responses: { 200: json('results', 'results'), 400: problem, 404: problem, 409: problem, 422: problem, ...errs } } },
     },
   };
 }

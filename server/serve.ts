@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `socp serve`: start the local HTTP bridge. Options, the token (--token, SOCP_TOKEN, or generated
-// on first start and stored readable by the user only), the state folder (job records, token,
-// pid lock), graceful shutdown on SIGTERM / SIGINT.
+// `socp serve`: start the local HTTP bridge. Options, the tokens (--token, --token-file,
+// SOCP_TOKEN, or one generated on first start and stored readable by the user only), the state
+// folder (job records, token, pid lock), graceful shutdown on SIGTERM / SIGINT.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBridge } from './bridge.js';
+import { tokenProblem, WEAK_TOKEN } from './tokens.js';
 
 /** The CLI's io object (toolbox/cli/cli.ts CliIO), restated to keep the bridge optional. */
 interface ServeIO {
@@ -22,13 +23,16 @@ export const DEFAULT_PORT = 8177;
 
 export const SERVE_HELP = `socp serve — the local HTTP bridge (OGC API – Processes 1.0) used by the QGIS plugin
 
-Usage: socp serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--token T] [--workspace DIR]… [options]
+Usage: socp serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--token T]… [--workspace DIR]… [options]
 
   --host H          address to listen on (default 127.0.0.1, loopback only; anything else
                     exposes your files to the network and needs --allow-remote)
   --port N          port (default ${DEFAULT_PORT}; 0 picks a free one, printed at start)
-  --token T         bearer token clients must send (default: SOCP_TOKEN, else the token stored
-                    in <state-dir>/token, generated on first start, readable by you only)
+  --token T         bearer token clients must send (repeatable; default: SOCP_TOKEN, which
+                    may list several separated by commas, else the token stored in
+                    <state-dir>/token, generated on first start, readable by you only)
+  --token-file F    read the tokens from file F, one a line (# comments); with --token too,
+                    both count. Unlike --token, a file keeps them out of the process list
   --workspace DIR   folder whose files may be read and written (repeatable; default: the
                     current folder). Relative paths are resolved against the first one.
   --state-dir DIR   job records, token and lock (default: SOCP_STATE_DIR, else
@@ -39,9 +43,13 @@ Usage: socp serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--token T] [--wor
   --threads N       worker threads per job
   --access-log      print one line per request on stderr
   --allow-remote    allow a non-loopback --host
-  --print-token     print the token on stdout at start
+  --print-token     print the token (each token) on stdout at start
 
-Clients send "Authorization: Bearer <token>" on every request except the landing page.
+Clients send "Authorization: Bearer <token>" on every request except the landing page (never
+in the URL). With one token, whoever holds it sees every job: its status, log and results,
+which name the input and output files. With several tokens (one per person or client), each
+token sees, reads and dismisses only the jobs it submitted; another token's job answers 404
+as if it did not exist. All tokens may read and write every workspace folder.
 SIGTERM or SIGINT stop accepting requests, cancel running jobs and exit.`;
 
 class ServeUsage extends Error {}
@@ -49,7 +57,8 @@ class ServeUsage extends Error {}
 interface ServeFlags {
   host: string;
   port: number;
-  token?: string;
+  tokens: string[];
+  tokenFiles: string[];
   workspaces: string[];
   stateDir?: string;
   maxJobs: number;
@@ -63,7 +72,7 @@ interface ServeFlags {
 }
 
 function parseServeArgs(args: string[]): ServeFlags {
-  const f: ServeFlags = { host: '127.0.0.1', port: DEFAULT_PORT, workspaces: [], maxJobs: 4, maxQueue: 64, bodyLimit: '256kb', accessLog: false, allowRemote: false, printToken: false, help: false };
+  const f: ServeFlags = { host: '127.0.0.1', port: DEFAULT_PORT, tokens: [], tokenFiles: [], workspaces: [], maxJobs: 4, maxQueue: 64, bodyLimit: '256kb', accessLog: false, allowRemote: false, printToken: false, help: false };
   const int = (name: string, v: string, min: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new ServeUsage(`${name} must be a whole number ≥ ${min}, got "${v}"`);
@@ -86,7 +95,8 @@ function parseServeArgs(args: string[]): ServeFlags {
     switch (a) {
       case '--host': f.host = val(); break;
       case '--port': f.port = int('--port', val(), 0); if (f.port > 65535) throw new ServeUsage('--port must be ≤ 65535'); break;
-      case '--token': f.token = val(); break;
+      case '--token': f.tokens.push(val()); break;
+      case '--token-file': f.tokenFiles.push(val()); break;
       case '--workspace': f.workspaces.push(val()); break;
       case '--state-dir': f.stateDir = val(); break;
       case '--max-jobs': f.maxJobs = int('--max-jobs', val(), 1); break;
@@ -113,23 +123,53 @@ function defaultStateDir(env: NodeJS.ProcessEnv): string {
   return path.join(xdg, 'socp');
 }
 
-/** The token: given, from the environment, stored, or generated and stored (mode 0600). */
-function resolveToken(given: string | undefined, env: NodeJS.ProcessEnv, stateDir: string): { token: string; source: string } {
-  if (given) return { token: given, source: '--token' };
-  if (env.SOCP_TOKEN) return { token: env.SOCP_TOKEN, source: 'SOCP_TOKEN' };
+/** Tokens of one source, each checked (the message names the source and, for a file, the line). */
+function checked(list: { token: string; where: string }[]): string[] {
+  for (const { token, where } of list) {
+    const why = tokenProblem(token);
+    if (why) throw new ServeUsage(`the token ${where} ${why}`);
+  }
+  return list.map((t) => t.token);
+}
+
+function readTokenFile(file: string, cwd: string): { token: string; where: string }[] {
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ServeUsage(`cannot read --token-file ${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const out = text.split(/\r?\n/).map((l, i) => ({ token: l.trim(), where: `on line ${i + 1} of ${abs}` })).filter((t) => t.token !== '' && !t.token.startsWith('#'));
+  if (out.length === 0) throw new ServeUsage(`--token-file ${abs} holds no token; write one a line`);
+  return out;
+}
+
+/** The tokens: given (--token, --token-file), from the environment, stored, or generated and stored (mode 0600). */
+function resolveTokens(f: ServeFlags, env: NodeJS.ProcessEnv, stateDir: string, cwd: string): { tokens: string[]; source: string } {
+  if (f.tokens.length > 0 || f.tokenFiles.length > 0) {
+    const tokens = [
+      ...checked(f.tokens.map((token, i) => ({ token, where: `of --token number ${i + 1}` }))),
+      ...f.tokenFiles.flatMap((file) => checked(readTokenFile(file, cwd))),
+    ];
+    return { tokens, source: [f.tokens.length > 0 ? '--token' : '', ...f.tokenFiles.map((x) => path.resolve(cwd, x))].filter(Boolean).join(', ') };
+  }
+  if (env.SOCP_TOKEN) {
+    return { tokens: checked(env.SOCP_TOKEN.split(',').map((token, i, a) => ({ token: token.trim(), where: a.length > 1 ? `number ${i + 1} in SOCP_TOKEN` : 'in SOCP_TOKEN' }))), source: 'SOCP_TOKEN' };
+  }
   const file = path.join(stateDir, 'token');
   if (fs.existsSync(file)) {
     const st = fs.statSync(file);
     if ((st.mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     const t = fs.readFileSync(file, 'utf8').trim();
-    if (t) return { token: t, source: file };
+    if (t) return { tokens: checked([{ token: t, where: `in ${file}` }]), source: file };
   }
   const token = crypto.randomBytes(32).toString('base64url');
   const fd = fs.openSync(file, 'w', 0o600);
   fs.writeSync(fd, token + '\n');
   fs.closeSync(fd);
   fs.chmodSync(file, 0o600);
-  return { token, source: `${file} (new)` };
+  return { tokens: [token], source: `${file} (new)` };
 }
 
 /** A pid lock so that two bridges never share (and corrupt) one state folder. */
@@ -183,10 +223,13 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
   try {
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     release = takeLock(stateDir);
-    const tk = resolveToken(f.token, io.env, stateDir);
-    tokenSource = tk.source;
+    const tk = resolveTokens(f, io.env, stateDir, io.cwd);
+    const n = new Set(tk.tokens).size;
+    tokenSource = n > 1 ? `${n} tokens from ${tk.source}; each sees only the jobs it submitted` : tk.source;
+    const weak = [...new Set(tk.tokens)].filter((t) => t.length < WEAK_TOKEN).length;
+    if (weak > 0) io.stderr(`Warning: ${weak === 1 && n === 1 ? 'the token is' : `${weak} of the tokens are`} shorter than ${WEAK_TOKEN} characters, easy to guess; use ${weak === 1 && n === 1 ? 'a long random one' : 'long random ones'} (e.g. openssl rand -hex 16), or give none and socp serve generates one\n`);
     bridge = createBridge({
-      token: tk.token,
+      tokens: tk.tokens,
       workspaces: (f.workspaces.length > 0 ? f.workspaces : ['.']).map((w) => path.resolve(io.cwd, w)),
       jobsDir: path.join(stateDir, 'jobs'),
       maxRunning: f.maxJobs,
@@ -196,7 +239,7 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
       log: f.accessLog ? (l) => io.stderr(l + '\n') : undefined,
     });
     url = await bridge.listen(f.host, f.port);
-    if (f.printToken) io.stdout(`token: ${tk.token}\n`);
+    if (f.printToken) for (const t of new Set(tk.tokens)) io.stdout(`token: ${t}\n`);
   } catch (e) {
     release?.();
     const code = (e as NodeJS.ErrnoException).code;
@@ -223,8 +266,10 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
     };
     const onTerm = (): void => stop('SIGTERM');
     const onInt = (): void => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    if (io.signal) io.signal.addEventListener('abort', () => stop('SIGINT'), { once: true });
-    else process.on('SIGINT', onInt);
+    // before the executable's own handlers (toolbox/cli/main.ts), which abort io.signal on either
+    // signal: the first to call stop() names the signal
+    process.prependListener('SIGTERM', onTerm);
+    process.prependListener('SIGINT', onInt);
+    io.signal?.addEventListener('abort', () => stop(typeof io.signal?.reason === 'string' ? io.signal.reason : 'stop requested'), { once: true });
   });
 }

@@ -108,8 +108,9 @@ export async function startServe(o: ServeOptions = {}): Promise<Served> {
       reject(new Error(`socp serve exited with ${code}:\n${out}\n${err}`));
     });
   });
-  let stored = token;
-  if (!stored) stored = fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim();
+  let stored = token ?? '';
+  // token null: the stored (generated) one, if the bridge was not given its tokens in args
+  if (!stored && fs.existsSync(path.join(stateDir, 'token'))) stored = fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim();
   return {
     url, token: stored, ws, stateDir, proc,
     stdout: () => out,

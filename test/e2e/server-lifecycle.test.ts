@@ -45,9 +45,11 @@ describe('socp serve: persistence, crash recovery, graceful shutdown', () => {
     const q = await call(b, 'GET', `/jobs/${queued.json.jobID}`);
     expect(q.json.status).toBe('failed');
     expect(q.json.message).toMatch(/before this queued job started/);
+    // results of a failed job: its own exception with the reason, a 4xx (there are none to give)
     const res = await call(b, 'GET', `/jobs/${run.json.jobID}/results`);
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(404);
     expect(res.json.type).toMatch(/server-error/);
+    expect(res.json.detail).toMatch(/failed, so it has no results: the bridge stopped \(crash, kill or power loss\)/);
     await b.stop();
     await new Promise((r) => setTimeout(r, 12_000)); // the orphan's grace period
     expect(fs.readdirSync(ws).filter((f) => f.startsWith('crash'))).toEqual([]);
