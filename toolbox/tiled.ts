@@ -88,7 +88,8 @@ async function plan(alg: Algorithm, raw: Record<string, unknown>, o: TileOptions
     const outputs = new Map<string, string>();
     for (const p of alg.inputs) {
       if (!isDestination(p) || values[p.name] === undefined) continue;
-      if (p.kind !== 'rasterDestination') throw new UsageError(`--tile: ${p.name} is not a raster output; a tiled run writes rasters only — leave ${p.name} out, or run without --tile`);
+      // a raster destination, or a file destination given a GeoTIFF name (brt:predict writes tables or rasters)
+      if (p.kind !== 'rasterDestination' && !/\.tiff?$/i.test(values[p.name])) throw new UsageError(`--tile: ${p.name} is not a raster output; a tiled run writes rasters only — leave ${p.name} out, or run without --tile`);
       outputs.set(p.name, values[p.name]);
     }
     if (outputs.size === 0) throw new UsageError('--tile: the run writes no raster output');
