@@ -40,6 +40,11 @@ export interface Algorithm {
   outputs: OutputDef[];
   /** How the work splits into tiles; absent = global (runs whole on one node). */
   split?: Split;
+  /**
+   * The algorithm runs a step graph (toolbox/graph.ts) whose tiled steps a run with --tile spreads
+   * over parts: --tile prepare, then --tile I/N on each machine, then --tile merge.
+   */
+  composite?: boolean;
   /** Cross-parameter checks after each parameter parsed; return messages (all are reported). */
   check?(params: ParamValues): string[];
   run(params: ParamValues, ctx: RunContext): Promise<Results>;

@@ -10,6 +10,16 @@ import type { OutputTransaction } from './io/atomic.js';
 
 export type LogLevel = 'info' | 'warning';
 
+/**
+ * A tiled run of a composite algorithm (a step graph): `prepare` runs what comes before the tiled
+ * steps, `part` computes part `part` of `parts` of each tiled step, `merge` mosaics them and runs
+ * the rest. Algorithms that split run their own tiles through toolbox/tiled.ts instead.
+ */
+export type TileMode =
+  | { mode: 'prepare'; tileSize?: number }
+  | { mode: 'part'; part: number; parts: number; tileSize?: number }
+  | { mode: 'merge'; tileSize?: number };
+
 /** How a step run from inside an algorithm reports back; everything else it inherits. */
 export interface StepOptions {
   onProgress?: (percent: number, message?: string) => void;
@@ -25,6 +35,11 @@ export interface StepOptions {
  */
 export interface StepHost {
   run(algorithm: string | Algorithm, params: Record<string, unknown>, o?: StepOptions): Promise<{ results: Results; seconds: number }>;
+  /** Part `part` of `parts` of a step that splits (toolbox/tiled.ts runPart), and the merge of its parts. */
+  part(algorithm: string | Algorithm, params: Record<string, unknown>, part: number, parts: number, o?: StepOptions & { tileSize?: number }): Promise<{ tiles: number; computed: number }>;
+  merge(algorithm: string | Algorithm, params: Record<string, unknown>, o?: StepOptions & { tileSize?: number }): Promise<{ results: Results; seconds: number }>;
+  /** The tiled mode of this run, when it was started with --tile (composite algorithms). */
+  tile?: TileMode;
   /** The results of the step's earlier run when its outputs exist with the provenance key this run would give them (toolbox/reuse.ts). */
   reusable(algorithm: string | Algorithm, params: Record<string, unknown>): Promise<Results | undefined>;
   /**

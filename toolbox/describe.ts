@@ -157,13 +157,14 @@ export function describeAlgorithm(a: Algorithm): Record<string, unknown> {
       qgis: qgisDefinition(p),
     })),
     outputs: a.outputs.map((o) => ({ name: o.name, kind: o.kind, description: o.description })),
-    split: a.split ?? { kind: 'global' },
+    split: a.composite ? { kind: 'steps' } : a.split ?? { kind: 'global' },
   };
 }
 
 /** One line on how the algorithm splits into tiles (socp run --tile). */
 export function splitText(a: Algorithm): string {
   const s = a.split;
+  if (a.composite) return `Splits: by steps — a step graph whose tiled steps spread over machines: socp run ${a.id} … --tile prepare, then --tile I/N on each machine, then --tile merge (docs/scale-out.md).`;
   if (!s) return 'Splits: global — runs whole on one node (no --tile).';
   const how = s.kind === 'pixel' ? 'pixel by pixel' : `by neighbourhood (a halo of ${s.halo} cell${s.halo > 1 ? 's' : ''}; the grid's edges stay exact)`;
   return `Splits: ${s.kind} — into tiles of the grid of ${s.grid}, ${how}: socp run ${a.id} … --tile I/N on each machine, then --tile merge.`;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Algorithm, Results } from './algorithm.js';
 import type { RunContext } from './context.js';
 import { UsageError } from './errors.js';
+import type { TileMode } from './context.js';
 import { isInputPath, splitLayerRef } from './params.js';
 import { getAlgorithm } from './registry.js';
 
@@ -42,6 +43,8 @@ export interface Step {
   when?: (done: StepResults) => boolean;
   /** gather the collected outputs of earlier steps into these parameters (only files that exist) */
   collects?: boolean;
+  /** in a tiled run (--tile), this step's algorithm (which splits) is spread over the parts */
+  distribute?: boolean;
 }
 
 export interface StepRecord {
@@ -49,6 +52,8 @@ export interface StepRecord {
   algorithm: string;
   reused: boolean;
   seconds: number;
+  /** tiles this part computed (tiled runs) */
+  tiles?: number;
 }
 
 /** The absolute path of a step's output. */
@@ -146,12 +151,26 @@ export async function checkGraph(root: string, steps: Step[], ctx: RunContext): 
   if (problems.length) throw new UsageError(problems.join('; '));
 }
 
-/** Run the steps in order (or reuse them); returns the results by step name. */
+/** The path values of a step's parameters (strings and lists of strings). */
+function pathsIn(params: Record<string, unknown>): string[] {
+  return Object.values(params).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is string => typeof v === 'string').map((v) => splitLayerRef(v).file);
+}
+
+const tileHint = (m: TileMode) => `run the same command with --tile prepare first${m.mode === 'merge' ? ', then every part (--tile I/N)' : ''}`;
+
+/**
+ * Run the steps in order (or reuse them); returns the results by step name. In a tiled run
+ * (ctx.steps.tile) the steps fall in three phases: before the distributed steps (run by
+ * `--tile prepare`), the distributed steps (a part of their tiles per `--tile I/N`, mosaicked by
+ * `--tile merge`), and what reads their outputs (run by `--tile merge`).
+ */
 export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults> {
   const from = g.from ?? 0;
   const to = g.to ?? 100;
   const total = steps.reduce((a, s) => a + s.weight, 0) || 1;
   const done = g.done ?? new Map<string, Results>();
+  const tile = g.ctx.steps.tile;
+  const distributed = new Set<string>(); // outputs of distributed steps
   let at = from;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
@@ -166,19 +185,42 @@ export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults>
       ...(s.collects ? await collected(g.root, steps, i, alg) : {}),
     };
     for (const o of s.outputs) params[o.param] = path.join(g.root, o.file);
+    const after = s.collects || pathsIn(params).some((f) => distributed.has(f) && !s.outputs.some((o) => path.join(g.root, o.file) === f));
+    const spread = !!s.distribute && !after && !!alg.split;
+    if (spread || after) for (const o of s.outputs) distributed.add(path.join(g.root, o.file));
+    const phase = spread ? 'tiled' : after ? 'after' : 'before';
+    const log = (m: string) => g.ctx.log(`[${s.name}] ${m}`);
     const earlier = await g.ctx.steps.reusable(alg, params);
     if (earlier) {
-      g.ctx.log(`[${s.name}] ${alg.id}: up to date, reused`);
+      log(`${alg.id}: up to date, reused`);
       sub.progress(100);
       done.set(s.name, earlier);
       g.records.push({ step: s.name, algorithm: alg.id, reused: true, seconds: 0 });
       continue;
     }
-    g.ctx.log(`[${s.name}] ${alg.id}…`);
+    if (tile) {
+      if (phase === 'before' && tile.mode !== 'prepare') throw new UsageError(`step "${s.name}" (${alg.id}) has not run yet; ${tileHint(tile)}`);
+      if (tile.mode === 'prepare' && phase !== 'before') continue;
+      if (tile.mode === 'part') {
+        if (phase !== 'tiled') continue;
+        log(`${alg.id}: part ${tile.part + 1} of ${tile.parts}…`);
+        const r = await g.ctx.steps.part(alg, params, tile.part, tile.parts, { threads: g.threads, tileSize: tile.tileSize, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+        g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: 0, tiles: r.computed });
+        continue;
+      }
+      if (tile.mode === 'merge' && phase === 'tiled') {
+        log(`${alg.id}: merging the parts…`);
+        const r = await g.ctx.steps.merge(alg, params, { threads: g.threads, tileSize: tile.tileSize, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+        done.set(s.name, r.results);
+        g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: r.seconds });
+        continue;
+      }
+    }
+    log(`${alg.id}…`);
     const res = await g.ctx.steps.run(alg, params, {
       threads: g.threads,
       onProgress: (p) => sub.progress(p),
-      onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : g.ctx.log(`[${s.name}] ${m}`)),
+      onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)),
     });
     done.set(s.name, res.results);
     g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: res.seconds });

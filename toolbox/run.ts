@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Algorithm, ParamValues, Results } from './algorithm.js';
-import { createContext, type LogLevel, type StepHost } from './context.js';
+import { createContext, type LogLevel, type StepHost, type TileMode } from './context.js';
 import { CancelledError, DataError, SocpError, UsageError, isSocpError, messageOf } from './errors.js';
 import { OutputTransaction } from './io/atomic.js';
 import { listFields } from './io/table.js';
@@ -28,6 +28,8 @@ export interface RunOptions {
   checkPath?: ParseContext['checkPath'];
   /** write <output>.socp.json records (default true) */
   provenance?: boolean;
+  /** a tiled run of a composite algorithm (see TileMode) */
+  tile?: TileMode;
 }
 
 export interface RunResult {
@@ -189,6 +191,16 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
       threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog,
     }),
     reusable: (algorithm, params) => reusableResults(algorithm, params, parseCtx),
+    async part(algorithm, params, part, parts, so = {}) {
+      const { runPart } = await import('./tiled.js'); // tiled.ts builds on run(): loaded when used
+      const r = await runPart(algorithm, params, part, parts, { cwd: o.cwd, checkPath: o.checkPath, signal: o.signal, threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog, tileSize: so.tileSize });
+      return { tiles: r.tiles.length, computed: r.computed };
+    },
+    async merge(algorithm, params, so = {}) {
+      const { mergeParts } = await import('./tiled.js');
+      return mergeParts(algorithm, params, { cwd: o.cwd, checkPath: o.checkPath, signal: o.signal, provenance: o.provenance, threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog, tileSize: so.tileSize });
+    },
+    tile: o.tile,
     confine: (absPath, role) => confine(o, path.resolve(parseCtx.cwd, absPath), role),
   };
 }

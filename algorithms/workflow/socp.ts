@@ -167,14 +167,14 @@ function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step
         outputs: [{ param: 'OUTPUT', file: `interpretation/${m}_sensitivity.csv`, what: 'one-at-a-time sensitivity (brt:sensitivity)', collect: { as: 'SENSITIVITY', name: title(m), nameAs: 'SENSITIVITY_NAMES' } }],
       },
       {
-        name: `applicability ${m}`, algorithm: 'maps:applicability', weight: share * 0.005, params: { MODEL: final, TRAINING: training, STACK: p.COVARIATES, FOLDS: p.FOLDS, SEED: p.SEED },
+        name: `applicability ${m}`, algorithm: 'maps:applicability', weight: share * 0.005, distribute: true, params: { MODEL: final, TRAINING: training, STACK: p.COVARIATES, FOLDS: p.FOLDS, SEED: p.SEED },
         outputs: [
           { param: 'OUTPUT', file: `maps/di_${m}.tif`, what: 'dissimilarity index (maps:applicability)', collect: { as: 'APPLICABILITY', name: title(m), nameAs: 'APPLICABILITY_NAMES' } },
           { param: 'OUTPUT_AOA', file: `maps/aoa_${m}.tif`, what: 'area of applicability' },
         ],
       },
       {
-        name: `maps ${m}`, algorithm: 'brt:predict', weight: share * 0.35, params: { MODEL: set, INPUT: p.COVARIATES, THREADS: threads },
+        name: `maps ${m}`, algorithm: 'brt:predict', weight: share * 0.35, distribute: true, params: { MODEL: set, INPUT: p.COVARIATES, THREADS: threads },
         outputs: [
           { param: 'OUTPUT', file: `maps/socp_${m}_mean.tif`, what: 'mean of the repeat models', collect: { as: 'MAPS', name: `${title(m)} mean`, nameAs: 'MAP_NAMES' } },
           { param: 'OUTPUT_SD', file: `maps/socp_${m}_sd.tif`, what: 'SD of the repeat models', collect: { as: 'MAPS', name: `${title(m)} SD`, nameAs: 'MAP_NAMES' } },
@@ -253,6 +253,7 @@ export default defineAlgorithm({
   id: 'workflow:socp',
   title: 'The whole SOCp study in one run',
   group: 'workflow',
+  composite: true,
   help: 'Runs the study from soil samples, a covariate stack and a land-use raster to maps, tables and a report: soil:potential ' +
     '(Eq. 1–6 for MODELS) → covariates:extract → stats:describe (Table 1) and stats:correlation (Table 2) → brt:cv for each model with ' +
     'the paper\'s settings (Hassink 1600 trees, depth 9, shrinkage 0.0025, minobs 10, bag 0.65; Elustondo 1850, 8, 0.0025, 10, 0.60; ' +
@@ -370,7 +371,8 @@ export default defineAlgorithm({
     }
     const reused = records.filter((r) => r.reused).length;
     ctx.log(`${records.length} steps, ${reused} reused from an earlier run`);
-    fs.writeFileSync(path.join(out, 'steps.json'), JSON.stringify(records, null, 2) + '\n');
+    // the parts of a tiled run run at the same time: only the single jobs (prepare, merge) keep the record
+    if (ctx.steps.tile?.mode !== 'part') fs.writeFileSync(path.join(out, 'steps.json'), JSON.stringify(records, null, 2) + '\n');
     return results;
   },
 });

@@ -10,6 +10,7 @@ import { describeAlgorithm, helpText } from '../describe.js';
 import { isSocpError, messageOf } from '../errors.js';
 import { getAlgorithm, listAlgorithms } from '../registry.js';
 import type { Algorithm } from '../algorithm.js';
+import type { TileMode } from '../context.js';
 import { run, type RunResult } from '../run.js';
 import { mergeParts, runPart, type TileOptions } from '../tiled.js';
 import { socpVersion } from '../provenance.js';
@@ -58,7 +59,7 @@ export function parseRunArgs(args: string[]): RunFlags {
       if (!Number.isInteger(f.threads) || f.threads < 1) throw new CliUsage(`--threads must be a whole number ≥ 1, got "${v}"`);
     } else if (a === '--tile' || a.startsWith('--tile=')) {
       f.tile = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      if (!f.tile || !/^((\d+|auto)\/\d+|merge)$/.test(f.tile)) throw new CliUsage(`--tile takes I/N (part I of N, 0-based), auto/N (I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) or merge; got "${f.tile ?? ''}"`);
+      if (!f.tile || !/^((\d+|auto)\/\d+|merge|prepare)$/.test(f.tile)) throw new CliUsage(`--tile takes I/N (part I of N, 0-based), auto/N (I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID), merge, or prepare (workflows); got "${f.tile ?? ''}"`);
     } else if (a === '--tile-size' || a.startsWith('--tile-size=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       f.tileSize = Number(v);
@@ -164,16 +165,25 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
 /** A run in this process, one part of a tiled run, or the merge of its parts (--tile). */
 async function runOrTile(alg: Algorithm, values: Record<string, unknown>, tile: string | undefined, env: NodeJS.ProcessEnv, o: TileOptions): Promise<RunResult> {
   if (!tile) return run(alg, values, o);
+  let part = 0;
+  let parts = 1;
+  if (tile !== 'merge' && tile !== 'prepare') {
+    const [i, n] = tile.split('/');
+    parts = Number(n);
+    if (i === 'auto') {
+      const from = env.JOB_COMPLETION_INDEX || env.SLURM_ARRAY_TASK_ID;
+      if (from === undefined || !/^\d+$/.test(from)) throw new CliUsage('--tile auto/N reads the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array); neither is set to a whole number here — give --tile I/N');
+      part = Number(from);
+    } else part = Number(i);
+    if (parts < 1 || part >= parts) throw new CliUsage(`--tile ${tile}: the part must be 0…${parts - 1} (0-based) of N ≥ 1 parts`);
+  }
+  if (alg.composite) {
+    // a step graph: its tiled steps are spread, the others run in the prepare and merge jobs
+    const mode: TileMode = tile === 'prepare' ? { mode: 'prepare', tileSize: o.tileSize } : tile === 'merge' ? { mode: 'merge', tileSize: o.tileSize } : { mode: 'part', part, parts, tileSize: o.tileSize };
+    return run(alg, values, { ...o, tile: mode });
+  }
+  if (tile === 'prepare') throw new CliUsage(`--tile prepare applies to workflows (step graphs); ${alg.id} needs no preparation: run --tile I/N, then --tile merge`);
   if (tile === 'merge') return mergeParts(alg, values, o);
-  const [i, n] = tile.split('/');
-  const parts = Number(n);
-  let part: number;
-  if (i === 'auto') {
-    const from = env.JOB_COMPLETION_INDEX ?? env.SLURM_ARRAY_TASK_ID;
-    if (from === undefined || !/^\d+$/.test(from)) throw new CliUsage('--tile auto/N reads the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array); neither is set to a whole number here — give --tile I/N');
-    part = Number(from);
-  } else part = Number(i);
-  if (parts < 1 || part >= parts) throw new CliUsage(`--tile ${tile}: the part must be 0…${parts - 1} (0-based) of N ≥ 1 parts`);
   const r = await runPart(alg, values, part, parts, o);
   return { algorithm: alg.id, results: { PART: part, PARTS: parts, TILES: r.tiles.length, COMPUTED: r.computed, REUSED: r.reused, PARTS_FOLDER: r.folder }, seconds: 0 };
 }
@@ -214,7 +224,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   program.command('run').argument('<id>', 'algorithm id').argument('[parameters...]', '--NAME=value …')
-    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--tile I/N|auto/N|merge] [--tile-size 512]')
+    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--tile I/N|auto/N|merge|prepare] [--tile-size 512]')
     .allowUnknownOption(true).helpOption(false)
     .action(async (id: string, rest: string[]) => {
       code = await runCommand(id, rest, io);

@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../../../toolbox/run.js';
+import type { TileMode } from '../../../toolbox/context.js';
 import { parseCsv } from '../../../toolbox/io/csv.js';
 import { tempDir, repoRoot } from '../../helpers.js';
 import gdalForTest from 'gdal-async';
@@ -64,6 +65,26 @@ describe('workflow:socp', () => {
     expect(recomputed).toContain('potential');
     expect(recomputed).toContain('cv hassink');
     expect(recomputed).toContain('table4');
+  });
+
+  it('tiled (--tile prepare, two parts, merge): Table 4 and the zones are byte-identical to the run in one process (issue 16, item 5)', async () => {
+    const dir = tempDir();
+    const whole = path.join(dir, 'whole');
+    const tiled = path.join(dir, 'tiled');
+    await run('workflow:socp', params(whole));
+    const tile = (t: TileMode) => run('workflow:socp', params(tiled), { tile: t });
+    await expect(tile({ mode: 'part', part: 0, parts: 2, tileSize: 64 })).rejects.toThrow(/step "potential" \(soil:potential\) has not run yet; run the same command with --tile prepare first/);
+    await tile({ mode: 'prepare', tileSize: 64 });
+    expect(fs.existsSync(path.join(tiled, 'cv/hassink/models.brtset'))).toBe(true);
+    expect(fs.existsSync(path.join(tiled, 'maps/socp_hassink_mean.tif'))).toBe(false);
+    await expect(tile({ mode: 'merge', tileSize: 64 })).rejects.toThrow(/tile 0 of 9 is missing|tiles 0, 1, 2, 3, 4, 5, 6, 7, … \(9 in all\) of 9 are missing/);
+    await tile({ mode: 'part', part: 1, parts: 2, tileSize: 64 });
+    await tile({ mode: 'part', part: 0, parts: 2, tileSize: 64 });
+    await tile({ mode: 'merge', tileSize: 64 });
+    for (const f of ['tables/table4.csv', 'maps/zones.csv', 'maps/zones.tif']) {
+      expect(fs.readFileSync(path.join(tiled, f)).equals(fs.readFileSync(path.join(whole, f))), f).toBe(true);
+    }
+    expect(fs.readdirSync(path.join(tiled, 'maps')).filter((f) => f.endsWith('.parts'))).toEqual([]);
   });
 
   it('cancelling midway stops with a cancellation and leaves no half-written file', async () => {
