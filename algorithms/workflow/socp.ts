@@ -125,6 +125,7 @@ export default defineAlgorithm({
     await steps.step('potential', 'soil:potential', {
       INPUT: p.SAMPLES, SOC_FIELD: p.SOC_FIELD, BD_FIELD: p.BD_FIELD, FINE_FIELD: p.FINE_FIELD, GRAVEL_FIELD: p.GRAVEL_FIELD,
       DEPTH: p.DEPTH, DEPTH_FIELD: p.DEPTH_FIELD, MODELS: models, OUTPUT: potential,
+      ENCODING: p.ENCODING, // the step reads SAMPLES itself; later steps read socp's own UTF-8 files
     }, 0, 2);
     // 2. covariates (and land use) at the samples
     let pointsCrs: string | undefined = p.POINTS_CRS;
