@@ -13,12 +13,13 @@ import { DataError } from '../errors.js';
 /** A decimal number: optional sign, digits with an optional fraction, optional exponent. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** The value of a decimal number written as text (surrounding spaces allowed), else undefined. */
+/**
+ * The value of a decimal number written as text (surrounding spaces allowed), else undefined. A
+ * decimal beyond the range of doubles (1e400) is ±Infinity: callers refuse it as not finite.
+ */
 export function parseDecimal(s: string): number | undefined {
   const t = s.trim();
-  if (!DECIMAL.test(t)) return undefined;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : undefined;
+  return DECIMAL.test(t) ? Number(t) : undefined;
 }
 
 // ---------------------------------------------------------------- bytes to text

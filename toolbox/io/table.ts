@@ -123,8 +123,10 @@ function readCsv(file: string, o: ReadTableOptions): Table {
   return t;
 }
 
+/** A finite decimal number (a CSV cell that makes its column numeric). */
 function isNumeric(s: string): boolean {
-  return parseDecimal(s) !== undefined;
+  const v = parseDecimal(s);
+  return v !== undefined && Number.isFinite(v);
 }
 
 /** Open a vector file through OGR with a clear error (never GDAL's raw message alone). */
@@ -261,7 +263,7 @@ export function numericColumn(t: Table, field: string, param?: string): number[]
     if (v === null) return NaN;
     if (typeof v === 'number') return v;
     const d = parseDecimal(v);
-    if (d !== undefined) return d;
+    if (d !== undefined && Number.isFinite(d)) return d;
     throw new DataError(`${t.source}: field "${field}"${param ? ` (${param})` : ''}, row ${i + 1}: "${v}" is not a number; fix the value or leave the cell empty for a missing value`);
   });
 }
