@@ -392,7 +392,7 @@ export function runOptionParams(inputs: readonly ParamDef[]): ParamDef[] {
   if (!has('ENCODING') && inputs.some(mayBeTable)) {
     out.push(param.enum('ENCODING',
       'Text encoding of the CSV inputs when they are not UTF-8, e.g. latin1 (older Excel and Windows tools in Western Europe), ' +
-      'gb18030 (Chinese Windows). Default UTF-8 (a UTF-16 file with a byte-order mark is recognised); a CSV that is not valid UTF-8 is ' +
+      'gb18030 (Chinese Windows). Default UTF-8; a file with a byte-order mark (UTF-8, UTF-16) is read in that encoding whatever ENCODING says. A CSV that is not valid UTF-8 is ' +
       'then refused with the line of its first invalid byte. GeoPackage and GeoJSON are always UTF-8; a Shapefile\'s encoding comes ' +
       'from its .cpg file.', CSV_ENCODINGS, { optional: true, advanced: true }) as ParamDef);
   }

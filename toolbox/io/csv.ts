@@ -68,7 +68,8 @@ function firstInvalidUtf8(b: Uint8Array, partial: boolean): number {
 }
 
 /**
- * The text of a CSV file's bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or `encoding`.
+ * The text of a CSV file's bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or `encoding`
+ * (a byte-order mark wins over it).
  * Compressed or binary data and bytes that are not UTF-8 are refused naming the file, the line and
  * the fix. `partial`: the bytes are the start of the file (a sequence cut at the end is fine).
  */
@@ -80,8 +81,10 @@ export function decodeCsv(buf: Uint8Array, file: string, encoding?: string, part
   }
   let text: string;
   const bom16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+  const bom8 = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
   const enc = encoding?.toLowerCase();
-  if (enc && enc !== 'utf-8' && enc !== 'utf8') {
+  // a byte-order mark says the encoding for sure: it wins over ENCODING
+  if (enc && enc !== 'utf-8' && enc !== 'utf8' && !bom8 && !bom16) {
     text = new TextDecoder(enc).decode(buf, { stream: partial });
   } else if (bom16) {
     text = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf, { stream: partial });

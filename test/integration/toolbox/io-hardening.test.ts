@@ -303,6 +303,10 @@ describe('issue 17 item 11: CSV numbers, encodings and quotes', () => {
     fs.writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,site,soc,bd\n1,Zürich,20,1.3\n', 'utf16le')]));
     await run('soil:density', { INPUT: u16, SOC_FIELD: 'soc', BD_FIELD: 'bd', OUTPUT: path.join(dir, 'u.csv') });
     expect(fs.readFileSync(path.join(dir, 'u.csv'), 'utf8').split('\n')[1]).toMatch(/^1,Zürich,20,1\.3,7\.8/);
+    // a byte-order mark wins over ENCODING: a UTF-8 file with a BOM stays UTF-8 under ENCODING=latin1
+    const u8 = writeFile(dir, 'u8.csv', '\ufeffid,site,soc,bd\n1,Zürich,20,1.3\n');
+    await run('soil:density', { INPUT: u8, SOC_FIELD: 'soc', BD_FIELD: 'bd', OUTPUT: path.join(dir, 'u8o.csv'), ENCODING: 'latin1' });
+    expect(fs.readFileSync(path.join(dir, 'u8o.csv'), 'utf8').split('\n')[1]).toMatch(/^1,Zürich,20,1\.3,7\.8/);
   });
 
   it('a quote inside an unquoted field is a literal character (RFC 4180, lenient); quoted fields still hold delimiters', async () => {
