@@ -137,6 +137,7 @@ export function outputFsError(e: unknown, file: string, doing: string): Error {
 
 export class OutputTransaction {
   private staged: Staged[] = [];
+  private scratches: string[] = [];
   private readonly tag = `${HOST_TAG}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   private readonly log?: (message: string) => void;
   /** the run set OVERWRITE: replacing an existing GeoPackage layer is allowed */
@@ -184,6 +185,31 @@ export class OutputTransaction {
     this.staged.push({ final: finalDir, temp, isDir: true });
     finalOfTemp.set(temp, finalDir);
     return temp;
+  }
+
+  /**
+   * A temporary work file beside an output (e.g. an intermediate warp), named like the output's
+   * temporaries so that a run killed with kill -9 leaves nothing a later run would not remove; it
+   * is deleted on commit and on rollback, never renamed. `label`: a few letters and digits.
+   */
+  scratch(finalPath: string, label: string): string {
+    const { dir, base, ext } = tempBaseOf(finalPath, false);
+    this.removeStale(dir, base);
+    const p = path.join(dir, `.${base}.socp-${this.tag}-${label.replace(/[^A-Za-z0-9]/g, '').slice(0, 6)}${ext}`);
+    this.scratches.push(p);
+    return p;
+  }
+
+  private removeScratches(): void {
+    for (const p of this.scratches.splice(0)) {
+      const dir = path.dirname(p);
+      const name = path.basename(p);
+      try {
+        for (const n of fs.readdirSync(dir)) if (n === name || n.startsWith(name + '.')) fs.rmSync(path.join(dir, n), { force: true, recursive: true });
+      } catch {
+        /* best effort */
+      }
+    }
   }
 
   /** The staged path of a final path, if it was staged. */
@@ -236,6 +262,7 @@ export class OutputTransaction {
   }
 
   commit(): void {
+    this.removeScratches();
     // every file this run produces (from → to); outputs that share a base (zones.tif, zones.json)
     // share temporary-name prefixes, so each file is moved once
     const moves = new Map<string, string>();
@@ -275,6 +302,7 @@ export class OutputTransaction {
   }
 
   rollback(): void {
+    this.removeScratches();
     for (const s of this.staged) {
       try {
         if (s.isDir) fs.rmSync(s.temp, { recursive: true, force: true });

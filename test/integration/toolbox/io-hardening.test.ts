@@ -236,6 +236,24 @@ describe('issue 17 item 7: temporaries of a writer killed with kill -9', () => {
     expect(fs.existsSync(out)).toBe(true);
   });
 
+  it('work files beside an output (covariates:stack\'s warps) are named the same way and cleaned the same way', async () => {
+    const dir = tempDir();
+    const a = path.join(dir, 'a.tif');
+    const b = path.join(dir, 'b.tif');
+    writeTif(a, 20, 10, (c) => c);
+    writeTif(b, 20, 10, (_c, r) => r);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(gone.stdout);
+    const host = crypto.createHash('sha256').update(os.hostname()).digest('hex').slice(0, 6);
+    const stale = `.stack.socp-${host}-${pid}-0badc0de-w0.tif`;
+    writeFile(dir, stale, 'half a warp');
+    const logs: string[] = [];
+    await run('covariates:stack', { INPUTS: `${a},${b}`, REFERENCE: a, OUTPUT: path.join(dir, 'stack.tif') }, { onLog: (_l, m) => logs.push(m) });
+    expect(logs).toContain(`removed stale temporary file ${path.join(dir, stale)} left by process ${pid}`);
+    expect(temporaries(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'stack.tif'))).toBe(true);
+  });
+
   it('the CLI prints the removal on stderr', () => {
     const dir = tempDir();
     const input = writeFile(dir, 's.csv', SAMPLE_CSV);
