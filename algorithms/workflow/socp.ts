@@ -13,6 +13,7 @@ import { listAlgorithms } from '../../toolbox/registry.js';
 import { openRaster } from '../../toolbox/io/raster.js';
 import { readTable, writeTable } from '../../toolbox/io/table.js';
 import { parseCsv } from '../../toolbox/io/csv.js';
+import { writeFileAtomic } from '../../toolbox/io/atomic.js';
 import { PAPER_SETTINGS } from '../brt/params.js';
 import { checksumInputs, provenancePath, provenanceRecord } from '../../toolbox/provenance.js';
 import { minTrainRows } from '../brt/cv/runner.js';
@@ -38,17 +39,6 @@ const LAYOUT = `OUTPUT_DIR layout:
   tables/table4.csv            Table 4 (maps:zonal-summary)
   report.html                  the study's report (when report:html is available)
 Every file has a provenance record <file>.socp.json; a re-run reuses steps whose inputs and parameters are unchanged.`;
-
-function writeAtomic(file: string, write: (tmp: string) => Promise<void> | void): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}${path.extname(file)}`);
-  return Promise.resolve(write(tmp)).then(
-    () => fs.renameSync(tmp, file),
-    (e) => {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    },
-  );
-}
 
 /** Mean over the repeats of a metric in a brt:cv summary CSV. */
 function summaryMean(file: string, metric: string, stratum = 'all'): number {
@@ -149,7 +139,7 @@ export default defineAlgorithm({
       t.fields = t.fields.filter((x) => x !== codeField);
       t.columns.set(landuseField, t.columns.get(codeField)!.map((v) => (v === null ? null : labels.get(Number(v)) ?? `class ${v}`)));
       if (!t.fields.includes(landuseField)) t.fields.push(landuseField);
-      await writeAtomic(training, (tmp) => writeTable(tmp, t));
+      await writeFileAtomic(training, (tmp) => writeTable(tmp, t), (m) => ctx.log(m));
       const inputs = await checksumInputs([['INPUT', withLu]]);
       fs.writeFileSync(provenancePath(training), JSON.stringify(provenanceRecord({ algorithm: 'workflow:socp', parameters: { step: 'landuse labels', LABELS: p.LABELS }, inputs, started: new Date().toISOString(), finished: new Date().toISOString(), seconds: 0 }), null, 2) + '\n');
     }
@@ -196,7 +186,7 @@ export default defineAlgorithm({
         const sub = f('samples', `training_${lu.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`);
         if (!fs.existsSync(sub)) {
           const t = { ...train, columns: new Map([...train.columns].map(([k, v]) => [k, rows.map((i) => v[i])])), nRows: rows.length, x: train.x ? Float64Array.from(rows, (i) => train.x![i]) : undefined, y: train.y ? Float64Array.from(rows, (i) => train.y![i]) : undefined };
-          await writeAtomic(sub, (tmp) => writeTable(tmp, t));
+          await writeFileAtomic(sub, (tmp) => writeTable(tmp, t), (m) => ctx.log(m));
         }
         const model = f('importance', `${m}_${lu}.model.json`);
         await steps.step(`model ${m} ${lu}`, 'brt:train', { INPUT: sub, TARGET: `socp_${m}`, PREDICTORS: predictors, ...hyper, SEED: p.SEED, OUTPUT_MODEL: model }, at + share * 0.57, at + share * 0.6);

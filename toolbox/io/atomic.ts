@@ -315,3 +315,18 @@ export class OutputTransaction {
     this.staged = [];
   }
 }
+
+/**
+ * Write one file atomically outside a run's own outputs (a workflow's intermediate file): staged,
+ * renamed on success, removed on failure, stale temporaries of killed writers cleaned first.
+ */
+export async function writeFileAtomic(file: string, write: (temp: string) => Promise<void> | void, log?: (message: string) => void): Promise<void> {
+  const tx = new OutputTransaction({ log });
+  try {
+    await write(tx.stage(file));
+    tx.commit();
+  } catch (e) {
+    tx.rollback();
+    throw e;
+  }
+}
