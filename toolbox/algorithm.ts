@@ -2,7 +2,7 @@
 // The algorithm contract: an algorithm is a self-describing value (metadata, typed inputs, typed
 // outputs) plus one async run(). Front ends (CLI, HTTP bridge, QGIS) derive everything from it.
 
-import type { ParamDef } from './params.js';
+import { runOptionParams, type ParamDef } from './params.js';
 import type { RunContext } from './context.js';
 
 export type OutputKind = 'raster' | 'vector' | 'table' | 'file' | 'folder' | 'html' | 'number' | 'string' | 'json';
@@ -50,8 +50,12 @@ export interface Algorithm {
   run(params: ParamValues, ctx: RunContext): Promise<Results>;
 }
 
-/** Identity with checks of the declaration itself (unique names, defaults valid). */
+/**
+ * The algorithm with the toolbox's run options added to its inputs (OVERWRITE, ENCODING — see
+ * runOptionParams), after checks of the declaration itself (unique names, defaults valid).
+ */
 export function defineAlgorithm(a: Algorithm): Algorithm {
+  a.inputs = [...a.inputs, ...runOptionParams(a.inputs)];
   if (!/^[a-z][a-z0-9]*:[a-z][a-z0-9-]*$/.test(a.id)) throw new Error(`algorithm id "${a.id}" must look like group:name`);
   if (a.id.split(':')[0] !== a.group) throw new Error(`algorithm ${a.id}: group must be "${a.id.split(':')[0]}"`);
   const names = new Set<string>();

@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseDecimal } from './io/csv.js';
 
 export type ParamKind =
   | 'raster' | 'vector' | 'field' | 'number' | 'integer' | 'enum' | 'boolean' | 'string'
@@ -42,6 +43,13 @@ export interface ParamDef<T = unknown> {
   itemKind?: 'number' | 'integer' | 'string' | 'raster' | 'vector' | 'field' | 'file';
   /** file / destinations: accepted extensions (lowercase, with dot) */
   extensions?: readonly string[];
+  /**
+   * table destinations: the fields the algorithm adds, known from the parameters, and the input
+   * parameter whose fields it copies — so that a format's limits (Shapefile: 10 characters) are
+   * checked before anything is computed
+   */
+  addsFields?: (values: Record<string, unknown>) => string[];
+  copiesFieldsOf?: string;
   /** Turn a raw value (CLI string, JSON value) into the typed value; throws a plain message. */
   parse(raw: unknown, ctx: ParseContext): T;
 }
@@ -81,11 +89,11 @@ function asString(raw: unknown): string {
 
 export function parseNumber(raw: unknown, integer: boolean): number {
   let v: number;
+  const parsed = typeof raw === 'string' ? parseDecimal(raw) : undefined;
   if (typeof raw === 'number') v = raw;
-  else if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw.trim()))) {
-    v = Number(raw.trim());
-  } else {
-    throw new ParamValueError(`"${String(raw)}" is not a number`);
+  else if (parsed !== undefined) v = parsed;
+  else {
+    throw new ParamValueError(`"${String(raw)}" is not a number (numbers are decimal, e.g. 30, 0.25 or 1e-3)`);
   }
   if (!Number.isFinite(v)) throw new ParamValueError(`${v} is not a finite number`);
   if (integer && !Number.isInteger(v)) throw new ParamValueError(`${v} is not a whole number`);
@@ -111,18 +119,51 @@ export function splitLayerRef(ref: string): { file: string; layer?: string } {
   return { file, layer: m ? m[1] : undefined };
 }
 
+/** Longest path the system accepts (PATH_MAX − 1) and longest name of a file or folder. */
+const PATH_MAX = 4095;
+const NAME_MAX = 255;
+/** Longest output file name: room for its side files (<name>.socp.json, <name>.aux.xml). */
+export const OUTPUT_NAME_MAX = NAME_MAX - '.socp.json'.length;
+
+function bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** A path too long for the system, said so with the fix (not ENAMETOOLONG or "does not exist"). */
+function lengthProblem(abs: string): string | undefined {
+  if (bytes(abs) > PATH_MAX) {
+    return `the path ${abs.slice(0, 60)}… is ${bytes(abs)} bytes long, more than the ${PATH_MAX} bytes the system accepts; use a shorter folder or file name`;
+  }
+  const long = abs.split(path.sep).find((part) => bytes(part) > NAME_MAX);
+  if (long) return `a name in the path ${abs.slice(0, 60)}… is ${bytes(long)} bytes long ("${long.slice(0, 40)}…"); file and folder names are limited to ${NAME_MAX} bytes — shorten it`;
+  return undefined;
+}
+
+/** stat() with the reason of a failure in words (undefined when the path does not exist). */
+function statOrExplain(abs: string, what: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw new ParamValueError(`${what} ${abs} cannot exist: a part of its path is a file, not a folder; check the path`);
+    if (code === 'EACCES' || code === 'EPERM') throw new ParamValueError(`${what} ${abs} cannot be reached: a folder on its path is not accessible (permission denied); check the folders' permissions`);
+    if (code === 'ENAMETOOLONG') throw new ParamValueError(`the path ${abs.slice(0, 60)}… is too long for the system; use a shorter folder or file name`);
+    if (code === 'ELOOP') throw new ParamValueError(`${what} ${abs} cannot be reached: its path has a loop of symbolic links`);
+    throw new ParamValueError(`${what} ${abs} cannot be reached (${code ?? (e as Error).message}); check the path`);
+  }
+}
+
 function resolveExisting(raw: unknown, ctx: ParseContext, p: ParamDef<unknown>, layerRef: boolean): string {
   const s = asString(raw).trim();
   if (s === '') throw new ParamValueError('no path given');
   const { file, layer } = layerRef ? splitLayerRef(s) : { file: s, layer: undefined };
   const abs = path.resolve(ctx.cwd, file);
   ctx.checkPath?.(abs, p, 'input');
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    throw new ParamValueError(`file ${abs} does not exist; check the path`);
-  }
+  const tooLong = lengthProblem(abs);
+  if (tooLong) throw new ParamValueError(tooLong);
+  const st = statOrExplain(abs, 'file');
+  if (!st) throw new ParamValueError(`file ${abs} does not exist; check the path`);
   if (!st.isFile()) throw new ParamValueError(`${abs} is not a regular file`);
   try {
     fs.accessSync(abs, fs.constants.R_OK);
@@ -138,16 +179,31 @@ function resolveDestination(raw: unknown, ctx: ParseContext, p: ParamDef<unknown
   const { file, layer } = splitLayerRef(s);
   const abs = path.resolve(ctx.cwd, file);
   ctx.checkPath?.(abs, p, 'output');
+  const tooLong = lengthProblem(abs);
+  if (tooLong) throw new ParamValueError(tooLong);
+  if (!folder && bytes(path.basename(abs)) > OUTPUT_NAME_MAX) {
+    throw new ParamValueError(`the file name ${path.basename(abs).slice(0, 40)}… is ${bytes(path.basename(abs))} bytes long; output names are limited to ${OUTPUT_NAME_MAX} bytes so that their side files (<name>.socp.json, <name>.aux.xml) fit the system's ${NAME_MAX}-byte limit — shorten it`);
+  }
   const parent = path.dirname(abs);
-  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
+  const pst = statOrExplain(parent, 'the folder');
+  if (!pst || !pst.isDirectory()) {
     throw new ParamValueError(`the folder ${parent} does not exist; create it first or choose another output path`);
   }
+  try {
+    fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ParamValueError(code === 'EROFS'
+      ? `the folder ${parent} is on a read-only file system; choose another output folder`
+      : `the folder ${parent} is not writable (permission denied); choose an output folder you can write to or change its permissions`);
+  }
+  const st = statOrExplain(abs, folder ? 'the folder' : 'the file');
   if (folder) {
-    if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
+    if (st && !st.isDirectory()) {
       throw new ParamValueError(`${abs} exists and is not a folder`);
     }
   } else {
-    if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
+    if (st && st.isDirectory()) {
       throw new ParamValueError(`${abs} is a folder; give a file name`);
     }
     if (p.extensions && p.extensions.length > 0) {
@@ -294,4 +350,51 @@ export function isDestination(p: ParamDef): boolean {
 export function isInputPath(p: ParamDef): boolean {
   return p.kind === 'raster' || p.kind === 'vector' || p.kind === 'file' ||
     (p.kind === 'list' && (p.itemKind === 'raster' || p.itemKind === 'vector' || p.itemKind === 'file'));
+}
+
+// ---------------------------------------------------------------- run options derived by the toolbox
+
+/**
+ * Text encodings a CSV input may be declared in (ENCODING); names as the WHATWG Encoding standard
+ * (TextDecoder) knows them — "latin1" decodes as windows-1252, its superset.
+ */
+export const CSV_ENCODINGS = ['utf-8', 'latin1', 'windows-1252', 'iso-8859-15', 'windows-1251', 'gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr', 'utf-16le', 'utf-16be'] as const;
+
+/** A destination that may name one layer of a GeoPackage (file.gpkg|layername=x). */
+export function isLayerDestination(p: ParamDef): boolean {
+  return isDestination(p) && p.kind !== 'folderDestination' && p.kind !== 'rasterDestination' && (p.extensions ?? []).includes('.gpkg');
+}
+
+/** An input that may be a table read by the toolbox (a CSV among them). */
+function mayBeTable(p: ParamDef): boolean {
+  return p.kind === 'vector' || (p.kind === 'list' && p.itemKind === 'vector') || (p.kind === 'file' && p.extensions === undefined);
+}
+
+/**
+ * The run options the toolbox adds to every algorithm they apply to, declared here once: the CLI
+ * (--help, --NAME=value; --overwrite), the bridge's process descriptions and the QGIS parameters all
+ * come from these declarations, as from any other parameter. No algorithm declares or reads them:
+ * run() gives OVERWRITE to the output transaction and ENCODING to the table readers.
+ *
+ * - OVERWRITE, for algorithms with a destination that can be a GeoPackage layer.
+ * - ENCODING, for algorithms that read tables: one option for the run's CSV inputs rather than one per
+ *   input parameter, because the CSV files of one run almost always come from the same source.
+ */
+export function runOptionParams(inputs: readonly ParamDef[]): ParamDef[] {
+  const out: ParamDef[] = [];
+  const has = (n: string) => inputs.some((p) => p.name === n);
+  if (!has('OVERWRITE') && inputs.some(isLayerDestination)) {
+    out.push(param.boolean('OVERWRITE',
+      'Replace a layer that already exists in a destination GeoPackage (file.gpkg|layername=x; on the command line also --overwrite). ' +
+      'Without it, writing a layer that exists is refused. The GeoPackage\'s other layers are always kept; a destination given as a ' +
+      'plain file path is replaced as a whole.', { optional: true, advanced: true }) as ParamDef);
+  }
+  if (!has('ENCODING') && inputs.some(mayBeTable)) {
+    out.push(param.enum('ENCODING',
+      'Text encoding of the CSV inputs when they are not UTF-8, e.g. latin1 (older Excel and Windows tools in Western Europe), ' +
+      'gb18030 (Chinese Windows). Default UTF-8; a file with a byte-order mark (UTF-8, UTF-16) is read in that encoding whatever ENCODING says. A CSV that is not valid UTF-8 is ' +
+      'then refused with the line of its first invalid byte. GeoPackage and GeoJSON are always UTF-8; a Shapefile\'s encoding comes ' +
+      'from its .cpg file.', CSV_ENCODINGS, { optional: true, advanced: true }) as ParamDef);
+  }
+  return out;
 }

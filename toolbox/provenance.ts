@@ -39,8 +39,8 @@ export interface Provenance {
 export function runKey(algorithm: string, parameters: Record<string, unknown>, inputs: InputChecksum[]): string {
   const canon = JSON.stringify({
     algorithm, socp: socpVersion,
-    // THREADS never changes results, so it does not change the key
-    parameters: Object.fromEntries(Object.entries(parameters).filter(([k]) => k !== 'THREADS').sort(([a], [b]) => a.localeCompare(b))),
+    // THREADS and OVERWRITE never change results, so they do not change the key
+    parameters: Object.fromEntries(Object.entries(parameters).filter(([k]) => k !== 'THREADS' && k !== 'OVERWRITE').sort(([a], [b]) => a.localeCompare(b))),
     inputs: inputs.map((i) => [i.parameter, i.sha256]),
   });
   return crypto.createHash('sha256').update(canon).digest('hex');

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { Algorithm, ParamValues, Results } from './algorithm.js';
 import { createContext, type LogLevel, type StepHost, type TileMode } from './context.js';
 import { CancelledError, DataError, SocpError, UsageError, isSocpError, messageOf } from './errors.js';
-import { OutputTransaction } from './io/atomic.js';
-import { listFields } from './io/table.js';
-import { isDestination, isInputPath, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
+import { OutputTransaction, withFinalNames } from './io/atomic.js';
+import { withCsvEncoding } from './io/csv.js';
+import { geoPackageBusy, layerExistsMessage, listFields, listLayers, shapefileFieldProblem } from './io/table.js';
+import { isDestination, isInputPath, isLayerDestination, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
 import { checksumInputs, provenancePath, provenanceRecord } from './provenance.js';
 import { reusableResults } from './reuse.js';
 import { getAlgorithm } from './registry.js';
@@ -63,7 +64,11 @@ export async function parseParams(alg: Algorithm, raw: Record<string, unknown>, 
       else throw e;
     }
   }
-  if (problems.length === 0) problems.push(...(await checkFields(alg, values)), ...checkOutputs(alg, values));
+  if (problems.length === 0) {
+    const fields = new Map<string, string[] | Error>();
+    problems.push(...(await checkFields(alg, values, fields)), ...checkOutputs(alg, values));
+    if (problems.length === 0) problems.push(...(await checkDestinationFormats(alg, values, fields)));
+  }
   if (problems.length === 0 && alg.check) problems.push(...alg.check(values));
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? `${alg.id}: ${problems[0]}` : `${alg.id}: ${problems.length} problems with the parameters:\n  - ${problems.join('\n  - ')}`);
@@ -71,23 +76,22 @@ export async function parseParams(alg: Algorithm, raw: Record<string, unknown>, 
   return values;
 }
 
-/** Field parameters must name fields of their parent layer. */
-async function checkFields(alg: Algorithm, values: ParamValues): Promise<string[]> {
+/**
+ * Field parameters must name fields of their parent layer. A parent that cannot be read is one
+ * problem, however many field parameters name it. `cache` keeps each layer's fields (or failure).
+ */
+async function checkFields(alg: Algorithm, values: ParamValues, cache: Map<string, string[] | Error>): Promise<string[]> {
   const problems: string[] = [];
-  const cache = new Map<string, string[]>();
+  const reported = new Set<string>();
   for (const p of alg.inputs) {
     const isField = p.kind === 'field' || (p.kind === 'list' && p.itemKind === 'field');
     if (!isField || !p.parent || values[p.name] === undefined || values[p.parent] === undefined) continue;
     const ref = values[p.parent] as string;
-    let fields = cache.get(ref);
-    if (!fields) {
-      try {
-        fields = await listFields(ref);
-      } catch (e) {
-        problems.push(`${p.parent}: ${messageOf(e)}`);
-        continue;
-      }
-      cache.set(ref, fields);
+    const fields = await fieldsOf(ref, values, cache);
+    if (fields instanceof Error) {
+      if (!reported.has(ref)) problems.push(`${p.parent}: ${messageOf(fields)}`);
+      reported.add(ref);
+      continue;
     }
     const wanted: string[] = Array.isArray(values[p.name]) ? values[p.name] : [values[p.name]];
     for (const w of wanted) {
@@ -95,6 +99,58 @@ async function checkFields(alg: Algorithm, values: ParamValues): Promise<string[
         const hint = suggest(w, fields);
         problems.push(`${p.name}: ${splitLayerRef(ref).file} has no field "${w}"${hint ? `; did you mean "${hint}"?` : ''} Its fields are: ${fields.join(', ')}`);
       }
+    }
+  }
+  return problems;
+}
+
+async function fieldsOf(ref: string, values: ParamValues, cache: Map<string, string[] | Error>): Promise<string[] | Error> {
+  let fields = cache.get(ref);
+  if (!fields) {
+    try {
+      fields = await listFields(ref, values.ENCODING);
+    } catch (e) {
+      fields = e instanceof Error ? e : new Error(String(e));
+    }
+    cache.set(ref, fields);
+  }
+  return fields;
+}
+
+/**
+ * What a destination's format refuses, found before anything is computed: a GeoPackage layer that
+ * exists (without OVERWRITE), Shapefile field names over 10 characters (of the fields the algorithm
+ * declares it adds and copies).
+ */
+async function checkDestinationFormats(alg: Algorithm, values: ParamValues, cache: Map<string, string[] | Error>): Promise<string[]> {
+  const problems: string[] = [];
+  for (const p of alg.inputs) {
+    if (!isDestination(p) || values[p.name] === undefined) continue;
+    const { file, layer } = splitLayerRef(values[p.name] as string);
+    const ext = path.extname(file).toLowerCase();
+    if (isLayerDestination(p) && layer !== undefined && ext === '.gpkg' && fs.existsSync(file)) {
+      const busy = geoPackageBusy(file);
+      if (busy) problems.push(`${p.name}: ${busy}`);
+    }
+    if (isLayerDestination(p) && layer !== undefined && ext === '.gpkg' && values.OVERWRITE !== true && fs.existsSync(file)) {
+      try {
+        const names = await listLayers(file);
+        const same = names.find((n) => n.toLowerCase() === layer.toLowerCase());
+        if (same) problems.push(`${p.name}: ${layerExistsMessage(file, same)}`);
+      } catch (e) {
+        problems.push(`${p.name}: ${file} exists but cannot be opened to add the layer "${layer}" (${messageOf(e)}); remove it or choose another file`);
+      }
+    }
+    if (ext === '.shp' && (p.addsFields || p.copiesFieldsOf)) {
+      const names: string[] = [];
+      const from = p.copiesFieldsOf ? values[p.copiesFieldsOf] : undefined;
+      if (typeof from === 'string') {
+        const f = await fieldsOf(from, values, cache);
+        if (!(f instanceof Error)) names.push(...f);
+      }
+      names.push(...(p.addsFields?.(values) ?? []));
+      const problem = shapefileFieldProblem(names);
+      if (problem) problems.push(`${p.name}: ${alg.id} cannot write ${path.basename(file)}: ${problem}`);
     }
   }
   return problems;
@@ -140,12 +196,13 @@ export async function run(idOrAlg: string | Algorithm, raw: Record<string, unkno
   const started = new Date();
   const parseCtx: ParseContext = { cwd: o.cwd ?? process.cwd(), checkPath: o.checkPath };
   const values = await parseParams(alg, raw, parseCtx);
-  const tx = new OutputTransaction();
+  const tx = new OutputTransaction({ log: (m) => o.onLog?.('info', m), overwriteLayers: values.OVERWRITE === true });
   const ctx = createContext({ algorithmId: alg.id, onProgress: o.onProgress, onLog: o.onLog, signal: o.signal, threads: o.threads, outputs: tx, steps: stepHost(o, parseCtx) });
   try {
     ctx.checkCancelled();
     ctx.progress(0);
-    const results = await alg.run(values, ctx);
+    // the run's ENCODING reaches every CSV the algorithm reads, however it reads it
+    const results = await withCsvEncoding(values.ENCODING as string | undefined, () => alg.run(values, ctx));
     ctx.checkCancelled();
     const finished = new Date();
     if (o.provenance !== false) await writeProvenance(alg, values, results, tx, started, finished);
@@ -153,6 +210,8 @@ export async function run(idOrAlg: string | Algorithm, raw: Record<string, unkno
     ctx.progress(100);
     return { algorithm: alg.id, results, seconds: (finished.getTime() - started.getTime()) / 1000 };
   } catch (e) {
+    // a message never names a staged temporary file: the user knows the output by its final name
+    if (e instanceof Error) e.message = withFinalNames(e.message);
     tx.rollback();
     if (o.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError(`${alg.id}: cancelled`);
     if (isSocpError(e)) {

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Algorithm, ParamValues, Results } from './algorithm.js';
 import { CancelledError, DataError, UsageError } from './errors.js';
+import { writeFileAtomic } from './io/atomic.js';
 import { cropRaster, mosaicCog, windowVrt } from './io/mosaic.js';
 import { gridMismatch, openRaster, type RasterInfo } from './io/raster.js';
 import { isDestination, type ParamDef } from './params.js';
@@ -135,12 +136,6 @@ function readManifest(file: string): TileManifest | undefined {
   }
 }
 
-function writeAtomically(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 /** Compute one tile into the parts folder (or keep it when its manifest shows it done for this run). */
 async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boolean> {
   const name = tileName(index);
@@ -175,9 +170,7 @@ async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boo
     for (const [param, file] of produced) {
       if (!fs.existsSync(file)) continue; // an optional output the algorithm did not write
       const final = `${name}.${param}.tif`;
-      const staged = path.join(pl.folder, `.${final}.tmp-${process.pid}.tif`);
-      await cropRaster(file, t.core, staged);
-      fs.renameSync(staged, path.join(pl.folder, final));
+      await writeFileAtomic(path.join(pl.folder, final), (staged) => cropRaster(file, t.core, staged));
       const st = fs.statSync(path.join(pl.folder, final));
       files[param] = { file: final, bytes: st.size, sha256: await sha256File(path.join(pl.folder, final)) };
     }
@@ -187,7 +180,7 @@ async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boo
       socp: socpVersion, algorithm: pl.alg.id, key: pl.key, grid: gridSig(pl.grid), tileSize: pl.tiles.tileSize, index,
       window: { x: t.x, y: t.y, width: t.width, height: t.height }, files, results: numbers,
     };
-    writeAtomically(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    await writeFileAtomic(manifestFile, (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n'));
     return true;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

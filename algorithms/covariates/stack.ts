@@ -166,7 +166,8 @@ export default defineAlgorithm({
         } else {
           // a real warp (not a warped VRT): GDAL's warper computes the resampling kernel's scale per
           // chunk, and a warped VRT works block by block, so only a full warp equals gdalwarp exactly
-          dst = path.join(outDir, `.${outBase}.socp-warp-${process.pid}-${i}.tif`);
+          // a work file named like the output's temporaries: removed by a later run if this one is killed
+          dst = ctx.outputs.scratch(path.join(outDir, `${outBase}.tif`), `w${i}`);
           tempFiles.push(dst);
         }
         // warped VRTs read back from a file turn the -FLT_MAX nodata into -inf: use NaN there

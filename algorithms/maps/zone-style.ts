@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import gdal from '../../toolbox/io/gdal.js';
+import { finalNameOf } from '../../toolbox/io/atomic.js';
 
 export interface ClassDef {
   value: number;
@@ -92,7 +93,7 @@ export function writeQml(rasterFile: string, classes: ClassDef[], title: string)
   const qml = rasterFile.replace(/\.[^.\/]+$/, '') + '.qml';
   const entries = classes.map((c) => `        <paletteEntry value="${c.value}" color="${c.color}" alpha="255" label="${esc(c.label)}"/>`);
   const text = `<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<!-- ${esc(title)} — written by socp; QGIS loads it with ${esc(path.basename(rasterFile).replace(/^\.(.*)\.socp-[0-9a-f]+(\.[^.]+)$/, '$1$2'))} -->
+<!-- ${esc(title)} — written by socp; QGIS loads it with ${esc(path.basename(finalNameOf(rasterFile)))} -->
 <qgis version="3.28.0" styleCategories="AllStyleCategories">
   <pipe>
     <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">

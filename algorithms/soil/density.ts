@@ -14,7 +14,7 @@ export default defineAlgorithm({
   help: 'Soil organic carbon density of each sample, D = p · SOC · BD · (1 − gravel/100) · 10⁻², in kg C m⁻², ' +
     'with p the layer thickness (cm), SOC in g C kg⁻¹, BD in g cm⁻³ and gravel the > 2 mm volume %. ' +
     'Adds the field soc_density. Rows with a missing input get a missing density (never 0).',
-  inputs: [soilParams.input(), soilParams.soc(), soilParams.bd(), soilParams.gravel(), soilParams.depth(), soilParams.depthField(), soilParams.output()],
+  inputs: [soilParams.input(), soilParams.soc(), soilParams.bd(), soilParams.gravel(), soilParams.depth(), soilParams.depthField(), soilParams.output(() => ['soc_density'])],
   outputs: [{ name: 'OUTPUT', kind: 'table', description: 'the samples with soc_density (kg C m⁻²)' }],
   async run(p, ctx) {
     const t = await readTable(p.INPUT);

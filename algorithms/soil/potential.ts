@@ -18,7 +18,7 @@ export default defineAlgorithm({
   inputs: [
     soilParams.input(), soilParams.soc(), soilParams.bd(), soilParams.fine(), soilParams.gravel(), soilParams.depth(), soilParams.depthField(),
     param.list('MODELS', 'Saturation models to apply (comma-separated)', 'string', { default: ['hassink', 'elustondo'], options: ['hassink', 'elustondo'] }),
-    soilParams.output(),
+    soilParams.output((p) => ['soc_density', ...[...new Set(p.MODELS as string[])].flatMap((m) => [`socsat_${m}`, `socp_${m}`])]),
   ],
   outputs: [{ name: 'OUTPUT', kind: 'table', description: 'the samples with soc_density, socsat_<model> and socp_<model> (kg C m⁻²)' }],
   check(p) {

@@ -18,8 +18,15 @@ export const soilParams = {
   gravel: () => param.field('GRAVEL_FIELD', 'Field with gravel (> 2 mm) content as volume %, 0–100; absent = 0', { parent: 'INPUT', optional: true }),
   depth: () => param.number('DEPTH', 'Thickness of the sampled layer in cm (> 0, ≤ 1000), used when DEPTH_FIELD is not given', { default: 30, min: 0, exclusiveMin: true, max: MAX_DEPTH_CM }),
   depthField: () => param.field('DEPTH_FIELD', 'Field with the layer thickness per sample in cm (overrides DEPTH)', { parent: 'INPUT', optional: true }),
-  output: () => param.tableDestination('OUTPUT', 'Output table: the input rows and fields plus the computed fields (CSV, GeoPackage, GeoJSON or Shapefile)'),
-} satisfies Record<string, () => ParamDef>;
+  /** `adds`: the fields the algorithm adds (Shapefile's 10-character limit is checked before computing) */
+  output: (adds: (p: ParamValues) => string[]) => {
+    const o = param.tableDestination('OUTPUT', 'Output table: the input rows and fields plus the computed fields (CSV, GeoPackage or GeoJSON; ' +
+      'a Shapefile is refused because the computed field names are longer than its 10 characters)');
+    o.addsFields = adds;
+    o.copiesFieldsOf = 'INPUT';
+    return o;
+  },
+} satisfies Record<string, (...a: never[]) => ParamDef>;
 
 interface Range {
   min: number;

@@ -21,7 +21,7 @@ export default defineAlgorithm({
     param.enum('MODEL', 'Saturation model', ['hassink', 'elustondo', 'custom'] as const, { default: 'hassink' }),
     param.number('INTERCEPT', 'Custom model intercept a, g C kg⁻¹ (MODEL=custom)', { optional: true }),
     param.number('SLOPE', 'Custom model slope b, g C kg⁻¹ per % fine fraction (MODEL=custom)', { optional: true }),
-    soilParams.output(),
+    soilParams.output((p) => [`socsat_${p.MODEL}`]),
   ],
   outputs: [{ name: 'OUTPUT', kind: 'table', description: 'the samples with socsat_<model> (kg C m⁻²)' }],
   check(p) {

@@ -23,7 +23,7 @@ import gdal from '../../toolbox/io/gdal.js';
 import { DataError } from '../../toolbox/errors.js';
 import type { RunContext } from '../../toolbox/context.js';
 import { param } from '../../toolbox/params.js';
-import { createRaster, readWindow, stripRows, strips, type RasterInfo, type RasterWriter, openRaster } from '../../toolbox/io/raster.js';
+import { createRaster, readPixels, readWindow, stripRows, strips, type RasterInfo, type RasterWriter, openRaster } from '../../toolbox/io/raster.js';
 import {
   fillSinks, flowAccumulation, geographicCellSizes, specificCatchmentArea, wetnessIndex, WGS84,
   type FlowMethod, type Grid,
@@ -136,8 +136,7 @@ export async function readRows(dem: Dem, y0: number, rows: number, out?: Float32
   if (!dem.float32) return readWindow(dem.info, dem.band, 0, y0, dem.width, rows, out instanceof Float64Array ? out : undefined);
   const n = dem.width * rows;
   const buf = out instanceof Float32Array && out.length === n ? out : new Float32Array(n);
-  const b = await dem.info.ds.bands.getAsync(dem.band);
-  await b.pixels.readAsync(0, y0, dem.width, rows, buf);
+  await readPixels(dem.info, dem.band, 0, y0, dem.width, rows, buf);
   const nd = dem.nodata;
   if (nd !== null && !Number.isNaN(nd)) {
     const f = Math.fround(nd);

@@ -54,7 +54,8 @@ function sampleSteps(p: ParamValues, f: Facts): Step[] {
   const steps: Step[] = [
     {
       name: 'potential', algorithm: 'soil:potential', weight: 2,
-      params: { INPUT: p.SAMPLES, SOC_FIELD: p.SOC_FIELD, BD_FIELD: p.BD_FIELD, FINE_FIELD: p.FINE_FIELD, GRAVEL_FIELD: p.GRAVEL_FIELD, DEPTH: p.DEPTH, DEPTH_FIELD: p.DEPTH_FIELD, MODELS: f.models },
+      // the step reads SAMPLES itself (in the run's ENCODING); later steps read socp's own UTF-8 files
+      params: { INPUT: p.SAMPLES, SOC_FIELD: p.SOC_FIELD, BD_FIELD: p.BD_FIELD, FINE_FIELD: p.FINE_FIELD, GRAVEL_FIELD: p.GRAVEL_FIELD, DEPTH: p.DEPTH, DEPTH_FIELD: p.DEPTH_FIELD, MODELS: f.models, ENCODING: p.ENCODING },
       outputs: [{ param: 'OUTPUT', file: 'samples/potential.csv', what: 'SOC density, saturation and SOCp at the samples (soil:potential)' }],
     },
   ];

@@ -30,18 +30,15 @@ const STUDY_KM2 = 790_605;
 const CELL = 90;
 const side = Math.round(Math.sqrt((STUDY_KM2 * 1e6) / (CELL * CELL))); // 9 880
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'socp-fullstudy-'));
+const upsampled = path.join(work, 'demo_90m.vrt');
 const stack = path.join(work, 'study_90m.vrt');
 {
+  // the demo's 130 × 180 cells of 7 km cover 910 × 1260 km: upsampled to 90 m on the fly, then a
+  // 9 880² window of it (the study's area); bands keep their names
   const src = gdal.open(path.join(root, 'samples/northeast/covariates.tif'));
-  const gt = src.geoTransform;
-  // the demo's 130 × 180 cells of 7 km cover 910 × 1260 km: a 9 880² window of it at 90 m
-  const v = gdal.translate(stack, src, ['-of', 'VRT', '-r', 'bilinear', '-outsize', String(Math.round((130 * 7000) / CELL)), String(Math.round((180 * 7000) / CELL)), '-srcwin', '0', '0', '130', '180']);
-  v.close();
-  const win = path.join(work, 'study.vrt');
-  gdal.translate(win, gdal.open(stack), ['-of', 'VRT', '-srcwin', '0', '0', String(side), String(side)]).close();
-  fs.renameSync(win, stack);
-  void gt;
+  gdal.translate(upsampled, src, ['-of', 'VRT', '-r', 'bilinear', '-outsize', String(Math.round((130 * 7000) / CELL)), String(Math.round((180 * 7000) / CELL))]).close();
   src.close();
+  gdal.translate(stack, gdal.open(upsampled), ['-of', 'VRT', '-srcwin', '0', '0', String(side), String(side)]).close();
 }
 const t = tiling(side, side, 512);
 const picks = Array.from({ length: K }, (_, i) => Math.floor(((i + 0.5) * t.count) / K));

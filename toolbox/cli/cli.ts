@@ -42,7 +42,7 @@ interface RunFlags {
   values: Record<string, unknown>;
 }
 
-/** Parse what follows `socp run <id>`: --NAME=value, --NAME value, --json, -q, --params f. */
+/** Parse what follows `socp run <id>`: --NAME=value, --NAME value, --json, -q, --params f, --overwrite. */
 export function parseRunArgs(args: string[]): RunFlags {
   const f: RunFlags = { json: false, quiet: false, help: false, values: {} };
   for (let i = 0; i < args.length; i++) {
@@ -50,6 +50,7 @@ export function parseRunArgs(args: string[]): RunFlags {
     if (a === '--json') f.json = true;
     else if (a === '-q' || a === '--quiet') f.quiet = true;
     else if (a === '-h' || a === '--help') f.help = true;
+    else if (a === '--overwrite') f.values.OVERWRITE = true; // GDAL style (ogr2ogr -overwrite) for OVERWRITE=true
     else if (a === '--params' || a.startsWith('--params=')) {
       f.paramsFile = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (!f.paramsFile) throw new CliUsage('--params needs a JSON file');
@@ -224,7 +225,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   program.command('run').argument('<id>', 'algorithm id').argument('[parameters...]', '--NAME=value …')
-    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--tile I/N|auto/N|merge|prepare] [--tile-size 512]')
+    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--overwrite] [--tile I/N|auto/N|merge|prepare] [--tile-size 512]')
     .allowUnknownOption(true).helpOption(false)
     .action(async (id: string, rest: string[]) => {
       code = await runCommand(id, rest, io);

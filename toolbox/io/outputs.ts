@@ -5,13 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunContext } from '../context.js';
 import { splitLayerRef } from '../params.js';
-import { outputLayerName, writeTable, type Table } from './table.js';
+import { UsageError } from '../errors.js';
+import { geoPackageBusy, outputLayerName, writeTable, type Table } from './table.js';
 import { formatCsv } from './csv.js';
 
-/** Write a table to a destination ("file.ext" or "file.gpkg|layername=x"); returns the final path. */
+/**
+ * Write a table to a destination ("file.ext" or "file.gpkg|layername=x"); returns the final path.
+ * A named layer of an existing GeoPackage is added to (or, with OVERWRITE, replaced in) a staged
+ * copy of it, so its other layers stay and the file changes only when the run succeeds.
+ */
 export async function saveTable(ctx: RunContext, dest: string, t: Table): Promise<string> {
-  const { file } = splitLayerRef(dest);
-  await writeTable(ctx.outputs.stage(file), t, outputLayerName(dest));
+  const { file, layer } = splitLayerRef(dest);
+  const update = layer !== undefined && path.extname(file).toLowerCase() === '.gpkg';
+  const busy = update ? geoPackageBusy(file) : undefined;
+  if (busy) throw new UsageError(busy);
+  const staged = ctx.outputs.stage(file, { copyExisting: update });
+  await writeTable(staged, t, { layerName: outputLayerName(dest), update, overwrite: ctx.outputs.overwriteLayers });
   return file;
 }
 

@@ -77,11 +77,35 @@ export function rasterInfo(ds: gdal.Dataset, path: string): RasterInfo {
   };
 }
 
+/**
+ * The error for a raster whose pixels GDAL cannot read (a truncated copy, a corrupt block): a
+ * DataError naming the file and the fix, with GDAL's own words at the end.
+ */
+export function damagedRasterError(file: string, e: unknown): DataError {
+  let gdalSays = (e instanceof Error ? e.message : String(e)).trim().split('\n')[0];
+  if (gdalSays.startsWith(file)) gdalSays = gdalSays.slice(file.length).replace(/^[,:]\s*/, '');
+  return new DataError(`${file} is damaged (truncated or corrupt): GDAL cannot read its pixels; re-copy or re-create the file (GDAL: ${gdalSays})`);
+}
+
+/**
+ * Read a window of band (1-based) into `buf` in its own type, as GDAL stores it (no nodata
+ * mapping). Every raster read of socp goes through here, so a damaged file is reported once, the
+ * same way everywhere.
+ */
+export async function readPixels<T extends Float64Array | Float32Array>(r: RasterInfo, band: number, x: number, y: number, w: number, h: number, buf: T): Promise<T> {
+  try {
+    const b = await r.ds.bands.getAsync(band);
+    await b.pixels.readAsync(x, y, w, h, buf);
+  } catch (e) {
+    throw damagedRasterError(r.path, e);
+  }
+  return buf;
+}
+
 /** Read a window of band (1-based) as Float64; nodata and NaN become NaN. */
 export async function readWindow(r: RasterInfo, band: number, x: number, y: number, w: number, h: number, out?: Float64Array): Promise<Float64Array> {
   const buf = out && out.length === w * h ? out : new Float64Array(w * h);
-  const b = await r.ds.bands.getAsync(band);
-  await b.pixels.readAsync(x, y, w, h, buf);
+  await readPixels(r, band, x, y, w, h, buf);
   const nd = r.nodata[band - 1];
   if (nd !== null && !Number.isNaN(nd)) {
     for (let i = 0; i < buf.length; i++) if (buf[i] === nd) buf[i] = NaN;

@@ -10,7 +10,8 @@ import gdal from './gdal.js';
 import { DataError, UsageError } from '../errors.js';
 import { splitLayerRef } from '../params.js';
 import { suggest } from '../suggest.js';
-import { formatCsv, parseCsv } from './csv.js';
+import { csvEncoding, decodeCsv, formatCsv, parseCsv, parseDecimal, readCsvText } from './csv.js';
+import { finalNameOf, withFinalNames } from './atomic.js';
 
 export type Value = number | string | null;
 
@@ -40,6 +41,8 @@ export interface ReadTableOptions {
   pointsCrs?: string;
   /** require point coordinates (error naming the options when absent) */
   requirePoints?: boolean;
+  /** text encoding of a CSV (default: the run's ENCODING, else UTF-8) */
+  encoding?: string;
 }
 
 const COORD_NAMES: [string, string, boolean][] = [
@@ -69,14 +72,7 @@ export function crsToWkt(crs: string, what = 'POINTS_CRS'): string {
 }
 
 function readCsv(file: string, o: ReadTableOptions): Table {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  if (text.includes('\u0000')) throw new DataError(`${file} is not a text CSV file (it contains binary data); is it damaged or another format?`);
-  const { header, rows } = parseCsv(text, file);
+  const { header, rows } = parseCsv(readCsvText(file, o.encoding ?? csvEncoding()), file);
   const columns = new Map<string, Value[]>();
   header.forEach((h, j) => {
     if (columns.has(h)) throw new DataError(`${file}: column "${h}" appears twice in the header; rename one`);
@@ -127,35 +123,61 @@ function readCsv(file: string, o: ReadTableOptions): Table {
   return t;
 }
 
+/** A finite decimal number (a CSV cell that makes its column numeric). */
 function isNumeric(s: string): boolean {
-  const t = s.trim();
-  return t !== '' && !Number.isNaN(Number(t)) && !/^0x/i.test(t);
+  const v = parseDecimal(s);
+  return v !== undefined && Number.isFinite(v);
+}
+
+/** Open a vector file through OGR with a clear error (never GDAL's raw message alone). */
+async function openVector(file: string): Promise<gdal.Dataset> {
+  try {
+    return await gdal.openAsync(file);
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as Error).message.trim()} — is it a GeoPackage, GeoJSON, Shapefile or CSV and not damaged?`);
+  }
+}
+
+/** Names of the vector layers of an open dataset. */
+function layerNamesOf(ds: gdal.Dataset): string[] {
+  return Array.from({ length: ds.layers.count() }, (_, i) => ds.layers.get(i).name);
+}
+
+/** The named layer (or the first) of an open dataset; errors name the file and list its layers. */
+function layerOf(ds: gdal.Dataset, file: string, layer: string | undefined): gdal.Layer {
+  if (ds.layers.count() === 0) {
+    throw new DataError(`${file} holds no vector layer${ds.bands.count() > 0 ? ': it is a raster; give a table (CSV, GeoPackage, GeoJSON, Shapefile)' : ''}`);
+  }
+  if (layer === undefined) return ds.layers.get(0);
+  let lyr: gdal.Layer | null = null;
+  try {
+    lyr = ds.layers.get(layer);
+  } catch {
+    lyr = null;
+  }
+  if (!lyr) {
+    const names = layerNamesOf(ds);
+    const hint = suggest(layer, names);
+    throw new DataError(`${file} has no layer "${layer}"; its layers are ${names.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  return lyr;
+}
+
+/** Layer names of a vector file (a GeoPackage's tables). */
+export async function listLayers(file: string): Promise<string[]> {
+  const ds = await openVector(file);
+  try {
+    return layerNamesOf(ds);
+  } finally {
+    ds.close();
+  }
 }
 
 async function readOgr(ref: string, o: ReadTableOptions): Promise<Table> {
   const { file, layer } = splitLayerRef(ref);
-  let ds: gdal.Dataset;
+  const ds = await openVector(file);
   try {
-    ds = await gdal.openAsync(file);
-  } catch (e) {
-    throw new DataError(`cannot read ${file}: ${(e as Error).message.trim()} — is it a GeoPackage, GeoJSON, Shapefile or CSV and not damaged?`);
-  }
-  try {
-    if (ds.layers.count() === 0) throw new DataError(`${file} holds no vector layer (is it a raster?)`);
-    let lyr: gdal.Layer;
-    if (layer !== undefined) {
-      try {
-        lyr = ds.layers.get(layer);
-      } catch {
-        lyr = null as unknown as gdal.Layer;
-      }
-      if (!lyr) {
-        const names = Array.from({ length: ds.layers.count() }, (_, i) => ds.layers.get(i).name);
-        throw new DataError(`${file} has no layer "${layer}"; its layers are ${names.join(', ')}`);
-      }
-    } else {
-      lyr = ds.layers.get(0);
-    }
+    const lyr = layerOf(ds, file, layer);
     const fields = lyr.fields.getNames();
     const columns = new Map<string, Value[]>(fields.map((f) => [f, []]));
     const xs: number[] = [];
@@ -240,7 +262,8 @@ export function numericColumn(t: Table, field: string, param?: string): number[]
   return col.map((v, i) => {
     if (v === null) return NaN;
     if (typeof v === 'number') return v;
-    if (isNumeric(v)) return Number(v);
+    const d = parseDecimal(v);
+    if (d !== undefined && Number.isFinite(d)) return d;
     throw new DataError(`${t.source}: field "${field}"${param ? ` (${param})` : ''}, row ${i + 1}: "${v}" is not a number; fix the value or leave the cell empty for a missing value`);
   });
 }
@@ -262,16 +285,42 @@ function driverFor(file: string): string {
     case '.json': return 'GeoJSON';
     case '.shp': return 'ESRI Shapefile';
     case '.csv': return 'CSV';
-    default: throw new UsageError(`cannot write ${file}: use .csv, .gpkg, .geojson or .shp`);
+    default: throw new UsageError(`cannot write ${finalNameOf(file)}: use .csv, .gpkg, .geojson or .shp`);
   }
 }
 
+/** Longest field name of a Shapefile (dBASE): 10 bytes. */
+export const SHAPEFILE_FIELD_MAX = 10;
+
 /**
- * Write a table to `file` (a staged temporary path; `layerName` the final layer name). CSV keeps
- * coordinate columns as columns (adding x/y when the table has points from another format);
- * spatial formats get point geometries when the table has coordinates.
+ * Why these fields cannot be written to a Shapefile (names over 10 bytes), or undefined. GDAL would
+ * truncate them silently (and clash soc_density_… with soc_dens_1); socp refuses instead.
  */
-export async function writeTable(file: string, t: Table, layerName?: string): Promise<void> {
+export function shapefileFieldProblem(fields: readonly string[]): string | undefined {
+  const long = fields.filter((f) => Buffer.byteLength(f, 'utf8') > SHAPEFILE_FIELD_MAX);
+  if (long.length === 0) return undefined;
+  return `Shapefile field names are limited to ${SHAPEFILE_FIELD_MAX} characters and ${long.length === 1 ? 'this field is' : 'these fields are'} longer: ${long.join(', ')}; write a GeoPackage (.gpkg), GeoJSON or CSV instead`;
+}
+
+export interface WriteTableOptions {
+  /** the final layer name (default: the table's) */
+  layerName?: string;
+  /**
+   * `file` is a copy of an existing GeoPackage: add the layer to it, keeping its other layers. A
+   * layer of that name is replaced when `overwrite`, else refused.
+   */
+  update?: boolean;
+  overwrite?: boolean;
+}
+
+/**
+ * Write a table to `file` (a staged temporary path). CSV keeps coordinate columns as columns
+ * (adding x/y when the table has points from another format); spatial formats get point
+ * geometries when the table has coordinates. Messages name the final path, never the staged one.
+ */
+export async function writeTable(file: string, t: Table, o: WriteTableOptions | string = {}): Promise<void> {
+  const opts: WriteTableOptions = typeof o === 'string' ? { layerName: o } : o;
+  const shown = finalNameOf(file);
   const driverName = driverFor(file);
   if (driverName === 'CSV') {
     const fields = [...t.fields];
@@ -285,23 +334,46 @@ export async function writeTable(file: string, t: Table, layerName?: string): Pr
     fs.writeFileSync(file, formatCsv(fields, rows));
     return;
   }
-  const drv = gdal.drivers.get(driverName);
-  const ds = await drv.createAsync(file, 0, 0, 0, gdal.GDT_Unknown);
+  // Shapefile field names are limited to 10 characters: say so instead of silently truncating.
+  if (driverName === 'ESRI Shapefile') {
+    const problem = shapefileFieldProblem(t.fields);
+    if (problem) throw new UsageError(`cannot write ${shown}: ${problem}`);
+  }
+  const layerName = opts.layerName ?? t.layerName;
+  let ds: gdal.Dataset;
+  if (opts.update && driverName === 'GPKG' && fs.existsSync(file)) {
+    try {
+      ds = await gdal.openAsync(file, 'r+');
+    } catch (e) {
+      throw new DataError(`cannot add the layer "${layerName}" to ${shown}: it exists but GDAL cannot open it as a GeoPackage (${(e as Error).message.trim()}); remove it or choose another file`);
+    }
+    if (ds.driver.description !== 'GPKG') {
+      ds.close();
+      throw new DataError(`cannot add the layer "${layerName}" to ${shown}: the existing file is not a GeoPackage; remove it or choose another file`);
+    }
+    const names = layerNamesOf(ds);
+    const same = names.findIndex((n) => n.toLowerCase() === layerName.toLowerCase());
+    if (same >= 0) {
+      if (!opts.overwrite) {
+        ds.close();
+        throw new UsageError(layerExistsMessage(shown, names[same]));
+      }
+      ds.layers.remove(same);
+    }
+  } else {
+    const drv = gdal.drivers.get(driverName);
+    ds = await drv.createAsync(file, 0, 0, 0, gdal.GDT_Unknown);
+  }
   try {
     const srs = t.srsWkt ? gdal.SpatialReference.fromWKT(t.srsWkt) : null;
     const geomType = t.x ? gdal.wkbPoint : t.wkb ? gdal.wkbUnknown : gdal.wkbNone;
-    const lyr = ds.layers.create(layerName ?? t.layerName, srs, geomType);
+    const lyr = ds.layers.create(layerName, srs, geomType);
     const kinds = t.fields.map((f) => {
       const vals = t.columns.get(f)!;
       const numeric = vals.every((v) => v === null || typeof v === 'number');
       const integer = numeric && vals.every((v) => v === null || Number.isInteger(v)) && vals.some((v) => v !== null);
       return numeric ? (integer ? 'int' : 'real') : 'str';
     });
-    // Shapefile field names are limited to 10 characters: say so instead of silently truncating.
-    if (driverName === 'ESRI Shapefile') {
-      const long = t.fields.filter((f) => f.length > 10);
-      if (long.length) throw new UsageError(`cannot write ${path.basename(file)}: Shapefile field names are limited to 10 characters (${long.join(', ')}); write a GeoPackage (.gpkg) instead`);
-    }
     t.fields.forEach((f, j) => {
       const type = kinds[j] === 'int' ? gdal.OFTInteger64 : kinds[j] === 'real' ? gdal.OFTReal : gdal.OFTString;
       lyr.fields.add(new gdal.FieldDefn(f, type));
@@ -321,9 +393,30 @@ export async function writeTable(file: string, t: Table, layerName?: string): Pr
       lyr.features.add(feat);
     }
     await lyr.flushAsync();
+  } catch (e) {
+    if (e instanceof DataError || e instanceof UsageError) throw e;
+    throw new DataError(`cannot write ${layerName === path.basename(shown, path.extname(shown)) ? shown : `the layer "${layerName}" of ${shown}`}: ${withFinalNames((e as Error).message.trim())}`);
   } finally {
     ds.close();
   }
+}
+
+/**
+ * Why a layer cannot be added to an existing GeoPackage now, or undefined: a non-empty write-ahead
+ * log means another program (QGIS) has it open or did not close it, and a copy would miss its
+ * latest changes.
+ */
+export function geoPackageBusy(file: string): string | undefined {
+  const wal = file + '-wal';
+  if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+    return `${file} is open in another program or was not closed cleanly (it has a write-ahead log ${path.basename(wal)}); close it there (in QGIS: remove its layers or close the project) and run again`;
+  }
+  return undefined;
+}
+
+/** The refusal to replace an existing GeoPackage layer without OVERWRITE. */
+export function layerExistsMessage(file: string, layer: string): string {
+  return `${file} already has a layer "${layer}"; set OVERWRITE=true (on the command line --overwrite) to replace it, or give another layer name — its other layers are kept either way`;
 }
 
 /** Output layer name from a destination "file.gpkg|layername=x" or the file's base name. */
@@ -333,14 +426,14 @@ export function outputLayerName(dest: string): string {
 }
 
 /** Field names of a table without reading its rows (for parameter validation). */
-export async function listFields(ref: string): Promise<string[]> {
+export async function listFields(ref: string, encoding = csvEncoding()): Promise<string[]> {
   const { file, layer } = splitLayerRef(ref);
   if (path.extname(file).toLowerCase() === '.csv') {
     const fd = fs.openSync(file, 'r');
     try {
       const buf = Buffer.alloc(64 * 1024);
       const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      const text = buf.subarray(0, n).toString('utf8');
+      const text = decodeCsv(buf.subarray(0, n), file, encoding, n === buf.length);
       const first = text.split(/\r?\n/)[0] ?? '';
       if (first.trim() === '') throw new DataError(`${file} is empty: it needs a header line and at least one row`);
       return parseCsv(first + '\n', file).header;
@@ -348,22 +441,9 @@ export async function listFields(ref: string): Promise<string[]> {
       fs.closeSync(fd);
     }
   }
-  let ds: gdal.Dataset;
+  const ds = await openVector(file);
   try {
-    ds = await gdal.openAsync(file);
-  } catch (e) {
-    throw new DataError(`cannot read ${file}: ${(e as Error).message.trim()} — is it a GeoPackage, GeoJSON, Shapefile or CSV and not damaged?`);
-  }
-  try {
-    if (ds.layers.count() === 0) throw new DataError(`${file} holds no vector layer (is it a raster?)`);
-    let lyr: gdal.Layer | null = null;
-    try {
-      lyr = layer !== undefined ? ds.layers.get(layer) : ds.layers.get(0);
-    } catch {
-      lyr = null;
-    }
-    if (!lyr) throw new DataError(`${file} has no layer "${layer}"`);
-    return lyr.fields.getNames();
+    return layerOf(ds, file, layer).fields.getNames();
   } finally {
     ds.close();
   }
