@@ -326,8 +326,9 @@ export default defineAlgorithm({
 
     // every folder the workflow writes into is checked by the run's confinement (a folder inside
     // OUTPUT_DIR that is a symbolic link out of the bridge's workspace is refused)
-    for (const d of ['', ...foldersOf(draft)]) {
-      const dir = path.join(out, d);
+    const folders = ['', ...foldersOf(draft)].map((d) => path.join(out, d));
+    for (const dir of folders) if (fs.existsSync(dir)) ctx.steps.confine(dir, 'folder'); // every existing one first: nothing is made when one is refused
+    for (const dir of folders) {
       fs.mkdirSync(dir, { recursive: true });
       ctx.steps.confine(dir, 'folder');
     }
