@@ -23,8 +23,7 @@ import { isDestination, type ParamDef } from './params.js';
 import { checksumInputs, runKey, sha256File, socpVersion } from './provenance.js';
 import { getAlgorithm } from './registry.js';
 import { confine, parseParams, run, type RunOptions, type RunResult } from './run.js';
-import { DEFAULT_TILE_SIZE, partTiles, tileAt, tiling, type Tiling } from './tiling.js';
-import type { Window } from './tiling.js';
+import { DEFAULT_TILE_SIZE, partTiles, tileAt, tiling, type Tiling, type Window } from './tiling.js';
 
 export interface TileOptions extends RunOptions {
   tileSize?: number;
@@ -273,4 +272,3 @@ export async function mergeParts(idOrAlg: string | Algorithm, raw: Record<string
   return res;
 }
 
-export type { Window };

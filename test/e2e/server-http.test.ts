@@ -57,7 +57,7 @@ describe('socp serve: endpoints, execution and errors', () => {
     expect(d.status).toBe(200);
     expect(d.json.id).toBe('soil:potential');
     expect(d.json.qgisName).toBe('soil_potential');
-    expect(d.json.inputs.DEPTH.schema).toEqual({ type: 'number', default: 30, exclusiveMinimum: 0 });
+    expect(d.json.inputs.DEPTH.schema).toEqual({ type: 'number', default: 30, exclusiveMinimum: 0, maximum: 1000 });
     expect(d.json.inputs.DEPTH.qgis).toMatchObject({ parameter_type: 'number', name: 'DEPTH', default: 30 });
     expect(d.json.inputs.INPUT.minOccurs).toBe(1);
     expect(d.json.inputs.GRAVEL_FIELD.minOccurs).toBe(0);
