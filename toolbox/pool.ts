@@ -119,6 +119,9 @@ export function runsInThread(o: Sizing): boolean {
   return poolSize(o) === 1 && o.inThread !== false;
 }
 
+// run() prefixes the algorithm id: "brt:cv: cancelled", as RunContext.checkCancelled says it
+const CANCELLED = 'cancelled';
+
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
 /**
@@ -130,7 +133,7 @@ export async function runOrdered<D, I, O>(o: PoolOptions<D, I, O>, inputs: Itera
   const label = o.label ?? ((i: number) => `task ${i + 1}`);
   const size = poolSize(o);
   const bound = Math.max(1, o.maxInFlight ?? 2 * size);
-  if (o.signal?.aborted) throw new CancelledError();
+  if (o.signal?.aborted) throw new CancelledError(CANCELLED);
   if (runsInThread(o)) return runInThread(o, inputs, onResult, label);
 
   const it = Symbol.asyncIterator in inputs ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]() : (inputs as Iterable<I>)[Symbol.iterator]();
@@ -152,7 +155,8 @@ export async function runOrdered<D, I, O>(o: PoolOptions<D, I, O>, inputs: Itera
       else resolve();
     };
   });
-  const onAbort = () => settle(new CancelledError());
+  finished.catch(() => undefined); // settled early (a thread failing while others start) is still awaited below
+  const onAbort = () => settle(new CancelledError(CANCELLED));
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
   const pump = (): void => {
@@ -243,7 +247,7 @@ async function runInThread<D, I, O>(o: PoolOptions<D, I, O>, inputs: Iterable<I>
   const run = o.handler.init(o.data);
   let index = 0;
   for await (const input of inputs) {
-    if (o.signal?.aborted) throw new CancelledError();
+    if (o.signal?.aborted) throw new CancelledError(CANCELLED);
     let out: O;
     try {
       out = await run(input);
