@@ -57,7 +57,11 @@ export interface PoolOptions<D, I, O> {
   signal?: AbortSignal;
   /** Number of tasks when known: no more threads than tasks are started. */
   count?: number;
-  /** Tasks taken from the input and not yet delivered, at most (default 2 × threads). */
+  /**
+   * Tasks taken from the input and not yet delivered, at most (default 4 × threads: slack enough
+   * that a task a few times longer than the others does not leave the other threads idle while
+   * its result holds up the delivery of theirs). mapOrdered: all tasks (they are in memory anyway).
+   */
   maxInFlight?: number;
   /** One thread runs the tasks in this thread instead, without a worker (default true). */
   inThread?: boolean;
@@ -132,7 +136,7 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 export async function runOrdered<D, I, O>(o: PoolOptions<D, I, O>, inputs: Iterable<I> | AsyncIterable<I>, onResult: (output: O, index: number) => void | Promise<void>): Promise<number> {
   const label = o.label ?? ((i: number) => `task ${i + 1}`);
   const size = poolSize(o);
-  const bound = Math.max(1, o.maxInFlight ?? 2 * size);
+  const bound = Math.max(1, o.maxInFlight ?? 4 * size);
   if (o.signal?.aborted) throw new CancelledError(CANCELLED);
   if (runsInThread(o)) return runInThread(o, inputs, onResult, label);
 
@@ -263,7 +267,7 @@ async function runInThread<D, I, O>(o: PoolOptions<D, I, O>, inputs: Iterable<I>
 /** All outputs of `inputs`, in their order; `onResult` (optional) sees each as it is delivered. */
 export async function mapOrdered<D, I, O>(o: PoolOptions<D, I, O>, inputs: readonly I[], onResult?: (output: O, index: number) => void): Promise<O[]> {
   const out: O[] = new Array(inputs.length);
-  await runOrdered({ count: inputs.length, ...o }, inputs, (r, i) => {
+  await runOrdered({ ...o, count: o.count ?? inputs.length, maxInFlight: o.maxInFlight ?? Math.max(1, inputs.length) }, inputs, (r, i) => {
     out[i] = r;
     onResult?.(r, i);
   });

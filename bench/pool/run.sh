@@ -10,10 +10,12 @@
 #   pmap    brt:predict of the 100 repeat models over the demo stack (130 × 180): mean and SD
 #   pbig    brt:predict of one model (brt:train, 1600 trees) over the stack upsampled to 1300 × 1800
 #   pd      brt:partial-dependence of the 100 models: 10 curves and 2 surfaces
-# THREADS is the machine's core count (the default) everywhere.
+# THREADS is the machine's core count (the default) everywhere. STEPS="pbig pd" runs only those.
 set -euo pipefail
 A=$(realpath "$1"); B=$(realpath "$2")
 ROUNDS=${3:-3}
+STEPS=${STEPS:-cv pmap pbig pd}
+want() { [[ " $STEPS " == *" $1 "* ]]; }
 WORK=${4:-/tmp/socp-pool-bench}
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 S=$HERE/samples/northeast
@@ -39,15 +41,16 @@ timed() { # label side dir command...
 for r in $(seq "$ROUNDS"); do
   for side in A B; do
     root=$A; [ "$side" = B ] && root=$B
-    o=$WORK/$side; mkdir -p "$o"; rm -f "$o"/*
-    timed cv $side node "$root/dist/toolbox/cli/main.js" run brt:cv --INPUT=training.csv --TARGET=socp_hassink --PREDICTORS=$PRED --FOLDS=10 --REPEATS=100 \
+    o=$WORK/$side; mkdir -p "$o"
+    want cv && rm -f "$o"/summary.* "$o"/predictions.* "$o"/set.* && timed cv $side node "$root/dist/toolbox/cli/main.js" run brt:cv --INPUT=training.csv --TARGET=socp_hassink --PREDICTORS=$PRED --FOLDS=10 --REPEATS=100 \
       --STRATUM_FIELD=landuse --SEED=2026 --OUTPUT_SUMMARY="$o/summary.csv" --OUTPUT_PREDICTIONS="$o/predictions.csv" --OUTPUT_MODELS="$o/set.brtset" -q
-    timed pmap $side node "$root/dist/toolbox/cli/main.js" run brt:predict --MODEL="$o/set.brtset" --INPUT="$S/covariates.tif" --OUTPUT="$o/mean.tif" --OUTPUT_SD="$o/sd.tif" -q
-    timed pbig $side node "$root/dist/toolbox/cli/main.js" run brt:predict --MODEL=one.json --INPUT=big.vrt --OUTPUT="$o/big.tif" -q
-    timed pd $side node "$root/dist/toolbox/cli/main.js" run brt:partial-dependence --MODEL="$o/set.brtset" --PAIRS=mat:map,elevation:ndvi --OUTPUT="$o/pd.json" -q
+    want pmap && rm -f "$o"/mean.* "$o"/sd.* && timed pmap $side node "$root/dist/toolbox/cli/main.js" run brt:predict --MODEL="$o/set.brtset" --INPUT="$S/covariates.tif" --OUTPUT="$o/mean.tif" --OUTPUT_SD="$o/sd.tif" -q
+    want pbig && rm -f "$o"/big.* && timed pbig $side node "$root/dist/toolbox/cli/main.js" run brt:predict --MODEL=one.json --INPUT=big.vrt --OUTPUT="$o/big.tif" -q
+    want pd && rm -f "$o"/pd.* && timed pd $side node "$root/dist/toolbox/cli/main.js" run brt:partial-dependence --MODEL="$o/set.brtset" --PAIRS=mat:map,elevation:ndvi --OUTPUT="$o/pd.json" -q
   done
-  for f in summary.csv predictions.csv set.brtset pd.json; do cmp -s "A/$f" "B/$f" && echo "same $f" >&2 || echo "DIFFERENT $f" >&2; done
+  for f in summary.csv predictions.csv set.brtset pd.json; do [ -f "A/$f" ] || continue; cmp -s "A/$f" "B/$f" && echo "same $f" >&2 || echo "DIFFERENT $f" >&2; done
   for f in mean.tif sd.tif big.tif; do
+    [ -f "A/$f" ] || continue
     gdal_translate -q -of ENVI "A/$f" "A/$f.raw"; gdal_translate -q -of ENVI "B/$f" "B/$f.raw"
     cmp -s "A/$f.raw" "B/$f.raw" && echo "same pixels $f" >&2 || echo "DIFFERENT pixels $f" >&2
   done
