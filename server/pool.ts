@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A pool of job worker processes (server/worker.ts, forked from dist/ with an IPC channel; no
 // shell). Workers are kept warm between jobs; one that crashes, or does not stop within a grace
-// period after a cancel, is killed and replaced.
+// period after a cancel, is killed and replaced. Not toolbox/pool.ts, which splits one run's work
+// over threads: a job here is a whole run in a process of its own (a crash or a GDAL fault loses
+// that job, not the bridge), kept warm between requests, and talks progress, logs and cancel.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

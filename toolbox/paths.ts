@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Locations inside the installed package, valid both from sources (vitest runs .ts) and from dist/.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -18,8 +19,8 @@ export const packageRoot: string = (() => {
 
 /**
  * Path of a compiled module in dist/, given its path relative to the package root without
- * extension (e.g. 'algorithms/brt/cv-worker'). worker_threads need JavaScript, so workers are
- * always loaded from dist/, even when the caller runs from TypeScript sources under vitest.
+ * extension (e.g. 'toolbox/pool-worker'). worker_threads need JavaScript, so threads always load
+ * dist/, even when the caller runs from TypeScript sources under vitest.
  */
 export function compiledModule(relNoExt: string): string {
   const p = path.join(packageRoot, 'dist', relNoExt + '.js');

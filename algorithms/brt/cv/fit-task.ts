@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One unit of cross-validation work, the same in a worker thread and in the main thread: fit a gbm
 // on the training rows (in their original order, as R's data[train, ]) and predict the held-out
-// rows, optionally at several tree counts (the CV error curve of brt:tune).
+// rows, optionally at several tree counts (the CV error curve of brt:tune). `fitTasks` is the
+// task handler that toolbox/pool.ts runs: each thread gets the data once, then the tasks.
 
+import { defineTaskHandler } from '../../../toolbox/pool.js';
 import { fitGbm, fitHeldOut } from '../engine/fit.js';
 import type { GbmModel, GbmParams } from '../engine/types.js';
 
@@ -13,7 +15,6 @@ export interface CvData {
 }
 
 export interface FitTask {
-  id: number;
   train: Int32Array;
   test: Int32Array;
   params: GbmParams;
@@ -23,7 +24,6 @@ export interface FitTask {
 }
 
 export interface FitResult {
-  id: number;
   /** predictions of the test rows with all trees */
   pred: Float64Array;
   /** curve[c][i]: prediction of test row i with curve[c] trees */
@@ -51,5 +51,7 @@ export function runFitTask(d: CvData, t: FitTask): FitResult {
   // a fold's trees are not needed once its held-out rows are predicted
   const model = t.keepModel ? fitGbm(Xtr, ytr, opts, { heldOut }) : (fitHeldOut(Xtr, ytr, opts, heldOut), undefined);
   const curve = t.curve ? pred.slice(0, t.curve.length) : undefined;
-  return { id: t.id, pred: pred[pred.length - 1]!, curve, model };
+  return { pred: pred[pred.length - 1]!, curve, model };
 }
+
+export const fitTasks = defineTaskHandler(import.meta.url, 'fitTasks', (data: CvData) => (task: FitTask) => runFitTask(data, task));

@@ -4,14 +4,14 @@
 // floor(unif_rand() · 2147483647). The model refit on all rows for repeat r is
 // set.seed(SEED + r − 1); gbm(...) — so repeat 1's model is brt:train's model for SEED. All tasks
 // are planned before any runs, and results are collected in task order: identical output for
-// any thread count.
+// any thread count (toolbox/pool.ts delivers them in task order).
 
 import { RMersenneTwister } from '../engine/rng.js';
 import type { GbmModel, GbmParams } from '../engine/types.js';
 import { blockFolds, fieldFolds, kmeansFolds, randomFolds, stratifiedFolds, type FoldMethod } from './folds.js';
 import { metrics, type Metrics } from './metrics.js';
-import { runTasks } from './pool.js';
-import type { CvData, FitTask } from './fit-task.js';
+import { mapOrdered } from '../../../toolbox/pool.js';
+import { fitTasks, type CvData, type FitTask } from './fit-task.js';
 
 export interface CvOptions {
   params: Omit<GbmParams, 'seed'>;
@@ -99,19 +99,22 @@ export async function crossValidate(d: CvData, o: CvOptions): Promise<CvResult> 
       if (train.length < need) {
         throw new Error(`fold ${f + 1} of repeat ${r + 1} leaves ${train.length} training rows, but with N_MINOBSINNODE=${o.params.nMinObsInNode} and BAG_FRACTION=${o.params.bagFraction} gbm needs at least ${need} (rows × bag fraction > 2 × min. node size + 1); use fewer folds, a smaller N_MINOBSINNODE or more samples`);
       }
-      tasks.push({ id: tasks.length, train: Int32Array.from(train), test: Int32Array.from(test), params: { ...o.params, seed: fitSeed }, curve: curveTrees });
+      tasks.push({ train: Int32Array.from(train), test: Int32Array.from(test), params: { ...o.params, seed: fitSeed }, curve: curveTrees });
       plan.push({ repeat: r, fold: f, test: Int32Array.from(test) });
     }
     if (o.refit) {
-      tasks.push({ id: tasks.length, train: Int32Array.from({ length: n }, (_, i) => i), test: new Int32Array(0), params: { ...o.params, seed: o.seed + r }, keepModel: true });
+      tasks.push({ train: Int32Array.from({ length: n }, (_, i) => i), test: new Int32Array(0), params: { ...o.params, seed: o.seed + r }, keepModel: true });
       plan.push({ repeat: r, fold: -1, test: new Int32Array(0) });
     }
   }
-  const results = await runTasks(d, tasks, {
-    threads: o.threads,
-    signal: o.signal,
-    onDone: (done, total) => o.onProgress?.(done / total),
-  });
+  const results = await mapOrdered(
+    {
+      handler: fitTasks, data: d, threads: o.threads, signal: o.signal,
+      label: (i) => (plan[i].fold < 0 ? `the refit of repeat ${plan[i].repeat + 1}` : `the fit of repeat ${plan[i].repeat + 1}, fold ${plan[i].fold + 1}`),
+    },
+    tasks,
+    (_, i) => o.onProgress?.((i + 1) / tasks.length),
+  );
   const oof = Array.from({ length: o.repeats }, () => new Float64Array(n).fill(NaN));
   const curvePred = curveTrees ? Array.from({ length: o.repeats }, () => curveTrees.map(() => new Float64Array(n).fill(NaN))) : undefined;
   const models: GbmModel[] = [];

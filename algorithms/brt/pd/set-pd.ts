@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Partial dependence of every model of a set, on worker threads (or in this thread when
-// threads = 1). Each model's curves are computed whole by one thread; the sums over the models
-// are taken here, in model order, so the result is identical for any thread count.
+// Partial dependence of every model of a set, on the toolbox's worker pool (or in this thread
+// when threads = 1). Each model's curves are computed whole by one thread (the task handler
+// pdTasks); the sums over the models are taken here, in model order, so the result is identical
+// for any thread count.
 
-import { Worker } from 'node:worker_threads';
-import { compiledModule } from '../../../toolbox/paths.js';
+import { defineTaskHandler, runOrdered, runsInThread } from '../../../toolbox/pool.js';
 import { partialDependence } from '../engine/partial-dependence.js';
 import type { GbmModel, GbmTree } from '../engine/types.js';
 
@@ -77,18 +77,26 @@ export interface SetPdSums {
   sq: Float64Array[];
 }
 
-function aborted(): Error {
-  const e = new Error('cancelled');
-  e.name = 'AbortError';
-  return e;
+/** What each thread of the pool holds: the jobs, sent once. */
+export interface PdData {
+  jobs: readonly PdJob[];
 }
+
+/** A model's partial dependence for every job: packed when posted to a thread, as is in this one. */
+export const pdTasks = defineTaskHandler(import.meta.url, 'pdTasks', (d: PdData) => (m: GbmModel | PackedModel) => modelPd('trees' in m ? m : unpackModel(m), d.jobs));
 
 export async function setPartialDependence(models: readonly GbmModel[], jobs: readonly PdJob[], o: SetPdOptions): Promise<SetPdSums> {
   const size = (j: PdJob) => j.grids.reduce((a, g) => a * g.length, 1);
   const sum = jobs.map((j) => new Float64Array(size(j)));
   const sq = jobs.map((j) => new Float64Array(size(j)));
-  let added = 0;
-  const add = (values: Float64Array[]) => {
+  const pool = { handler: pdTasks, data: { jobs: jobs.map((j) => ({ vars: j.vars, grids: j.grids })) }, threads: o.threads, count: models.length, signal: o.signal, label: (i: number) => `model ${i + 1} of ${models.length}` };
+  // packed one by one as the pool takes them (a set of 100 models would be ≈ 200 MB at once)
+  const inThread = runsInThread(pool);
+  const inputs = (function* () {
+    for (const m of models) yield inThread ? m : packModel(m);
+  })();
+  // added in model order, whatever thread finished first
+  await runOrdered(pool, inputs, (values, m) => {
     for (let b = 0; b < jobs.length; b++) {
       const v = values[b]!;
       const s = sum[b]!;
@@ -98,68 +106,7 @@ export async function setPartialDependence(models: readonly GbmModel[], jobs: re
         s2[i] += v[i]! * v[i]!;
       }
     }
-    added++;
-    o.onModel?.(added, models.length);
-  };
-  const threads = Math.max(1, Math.min(o.threads, models.length));
-  if (threads === 1) {
-    for (let m = 0; m < models.length; m++) {
-      if (o.signal?.aborted) throw aborted();
-      add(modelPd(models[m]!, jobs));
-      if (m % 4 === 3) await new Promise((r) => setImmediate(r)); // let progress and cancel through
-    }
-    return { sum, sq };
-  }
-  const file = compiledModule('algorithms/brt/pd/worker');
-  const workers: Worker[] = [];
-  // results that arrived before an earlier model's: held until they can be added in order
-  const waiting = new Map<number, Float64Array[]>();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let failed = false;
-      const fail = (e: Error) => {
-        if (failed) return;
-        failed = true;
-        o.signal?.removeEventListener('abort', onAbort);
-        reject(e);
-      };
-      const onAbort = () => fail(aborted());
-      if (o.signal?.aborted) return fail(aborted());
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const feed = (w: Worker) => {
-        if (!failed && next < models.length) {
-          // copied, not transferred: a transfer detaches the buffers, and after one detached
-          // ArrayBuffer V8 checks every typed-array access of this thread from then on
-          w.postMessage({ index: next, model: packModel(models[next]!) });
-          next++;
-        }
-      };
-      const shared = jobs.map((j) => ({ vars: j.vars, grids: j.grids }));
-      for (let t = 0; t < threads; t++) {
-        const w = new Worker(file, { workerData: { jobs: shared } });
-        workers.push(w);
-        w.on('message', (msg: { index: number; values?: Float64Array[]; message?: string }) => {
-          if (failed) return;
-          if (!msg.values) return fail(new Error(msg.message ?? 'partial dependence worker failed'));
-          waiting.set(msg.index, msg.values);
-          while (waiting.has(added)) {
-            const v = waiting.get(added)!;
-            waiting.delete(added);
-            add(v);
-          }
-          if (added === models.length) {
-            o.signal?.removeEventListener('abort', onAbort);
-            resolve();
-          } else feed(w);
-        });
-        w.on('error', (e) => fail(e));
-        w.on('exit', (code) => fail(new Error(`a partial dependence worker stopped (exit code ${code})`)));
-        feed(w);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    o.onModel?.(m + 1, models.length);
+  });
   return { sum, sq };
 }

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Prediction over a raster stack: bands matched to the model's predictors by name, read window by
-// window (memory flat in raster size), predicted on worker threads, written as mean (and SD)
-// rasters. Nodata in any predictor band gives nodata.
+// window (memory flat in raster size), predicted on the toolbox's worker pool, written as mean
+// (and SD) rasters in window order. Nodata in any predictor band gives nodata.
 
-import { Worker } from 'node:worker_threads';
-import { compiledModule } from '../../../toolbox/paths.js';
 import type { RunContext } from '../../../toolbox/context.js';
+import { runOrdered } from '../../../toolbox/pool.js';
 import { DataError } from '../../../toolbox/errors.js';
 import { createRaster, openRaster, readWindow, type RasterWriter } from '../../../toolbox/io/raster.js';
 import type { CompiledForest } from '../engine/predict.js';
-import { predictMeanSd } from './ensemble-predict.js';
+import { meanSdTasks } from './ensemble-predict.js';
 
 export interface RasterPredictOptions {
   stack: string;
@@ -41,63 +40,44 @@ export async function predictRaster(o: RasterPredictOptions): Promise<{ pixels: 
     const bh = Math.min(r.height, o.blockHeight ?? 256);
     const windows: [number, number, number, number][] = [];
     for (let y = 0; y < r.height; y += bh) for (let x = 0; x < r.width; x += bw) windows.push([x, y, Math.min(bw, r.width - x), Math.min(bh, r.height - y)]);
-    const threads = Math.max(1, Math.min(o.threads, windows.length));
-    const workers: Worker[] = [];
     let valid = 0;
-    const pending = new Map<number, (v: { mean: Float64Array; sd: Float64Array }) => void>();
-    const rejects = new Map<number, (e: Error) => void>();
-    const file = threads > 1 ? compiledModule('algorithms/brt/predict/worker') : '';
-    for (let t = 0; t < (threads > 1 ? threads : 0); t++) {
-      const w = new Worker(file, { workerData: { forests: o.forests } });
-      w.on('message', (m: { id: number; mean: Float64Array; sd: Float64Array; error?: string }) => {
-        if (m.error) rejects.get(m.id)?.(new Error(m.error));
-        else pending.get(m.id)?.(m);
-      });
-      w.on('error', (e) => { for (const rej of rejects.values()) rej(e); });
-      workers.push(w);
-    }
-    const compute = (id: number, X: Float64Array[]): Promise<{ mean: Float64Array; sd: Float64Array }> => {
-      if (threads === 1) return Promise.resolve(predictMeanSd(o.forests, X));
-      return new Promise((resolve, reject) => {
-        pending.set(id, resolve);
-        rejects.set(id, reject);
-        workers[id % threads].postMessage({ id, X });
-      });
-    };
-    const doWindow = async (id: number) => {
-      o.ctx.checkCancelled();
-      const [x, y, w, h] = windows[id];
-      const bands = await Promise.all(bandOf.map((b) => readWindow(r, b, x, y, w, h)));
-      const idx: number[] = [];
-      for (let i = 0; i < w * h; i++) if (bands.every((b) => !Number.isNaN(b[i]))) idx.push(i);
-      const X = bands.map((b) => Float64Array.from(idx, (i) => b[i]));
-      const res = idx.length ? await compute(id, X) : { mean: new Float64Array(0), sd: new Float64Array(0) };
-      const mean = new Float32Array(w * h).fill(NaN);
-      const sd = new Float32Array(w * h).fill(NaN);
-      idx.forEach((pix, j) => {
-        mean[pix] = res.mean[j];
-        sd[pix] = res.sd[j];
-      });
-      valid += idx.length;
-      await outMean.write(1, x, y, w, h, mean);
-      if (outSd) await outSd.write(1, x, y, w, h, sd);
-      pending.delete(id);
-      rejects.delete(id);
-    };
-    try {
-      let next = 0;
-      let done = 0;
-      const lanes = Array.from({ length: threads }, async () => {
-        while (next < windows.length) {
-          const id = next++;
-          await doWindow(id);
-          o.ctx.progress((95 * ++done) / windows.length);
-        }
-      });
-      await Promise.all(lanes);
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
+    // the valid pixels of each window read and not yet written (at most maxInFlight of them)
+    const cells = new Map<number, number[]>();
+    const blocks = (async function* () {
+      for (let id = 0; id < windows.length; id++) {
+        o.ctx.checkCancelled();
+        const [x, y, w, h] = windows[id];
+        const bands = await Promise.all(bandOf.map((b) => readWindow(r, b, x, y, w, h)));
+        const idx: number[] = [];
+        for (let i = 0; i < w * h; i++) if (bands.every((b) => !Number.isNaN(b[i]))) idx.push(i);
+        cells.set(id, idx);
+        valid += idx.length;
+        yield bands.map((b) => Float64Array.from(idx, (i) => b[i]));
+      }
+    })();
+    // reading the next windows overlaps the threads' work; each thread has one window at a time
+    const threads = Math.max(1, o.threads);
+    await runOrdered(
+      {
+        handler: meanSdTasks, data: { forests: o.forests }, threads, count: windows.length, maxInFlight: threads + 2, signal: o.ctx.signal,
+        label: (id) => `the window at column ${windows[id][0]}, row ${windows[id][1]}`,
+      },
+      blocks,
+      async (res, id) => {
+        const [x, y, w, h] = windows[id];
+        const idx = cells.get(id)!;
+        cells.delete(id);
+        const mean = new Float32Array(w * h).fill(NaN);
+        const sd = new Float32Array(w * h).fill(NaN);
+        idx.forEach((pix, j) => {
+          mean[pix] = res.mean[j];
+          sd[pix] = res.sd[j];
+        });
+        await outMean.write(1, x, y, w, h, mean);
+        if (outSd) await outSd.write(1, x, y, w, h, sd);
+        o.ctx.progress((95 * (id + 1)) / windows.length);
+      },
+    );
     await outMean.close();
     if (outSd) await outSd.close();
     return { pixels: r.width * r.height, valid };
