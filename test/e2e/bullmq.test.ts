@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../toolbox/run.js';
 import { cliPath, repoRoot, tempDir } from '../helpers.js';
+import { call, startServe, waitJob, waitRunning } from './server-harness.js';
 
 const REDIS = '/usr/bin/redis-server';
 const COVARIATES = path.join(repoRoot, 'samples/northeast/covariates.tif');
@@ -243,7 +244,7 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     expect(sub.err).toMatch(/ERROR: brt:predict: cancelled/);
     const after = await queue.getJobCounts('waiting', 'active', 'waiting-children', 'delayed', 'prioritized', 'failed', 'completed');
     // the completed ones are the mosaics of the earlier runs, kept a day
-    expect(after).toEqual({ waiting: 0, active: 0, 'waiting-children': 0, delayed: 0, prioritized: 0, failed: 0, completed: before.completed });
+    expect(after).toMatchObject({ waiting: 0, active: 0, 'waiting-children': 0, delayed: 0, prioritized: 0, failed: 0, completed: before.completed });
     const left = await queue.getJobs(['waiting', 'active', 'waiting-children', 'delayed', 'failed', 'completed']);
     expect(left.filter((j) => j.data.params?.OUTPUT === out)).toEqual([]);
     expect(fs.existsSync(out)).toBe(false);
@@ -266,6 +267,32 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     expect(fs.existsSync(`${out}.parts`)).toBe(false);
     await failed.remove();
     await events.close();
+  });
+
+  it('socp serve --redis: a bridge job of an algorithm that splits runs as a flow; DELETE cancels it', async () => {
+    const s = await startServe({ ws: dir, args: ['--redis', url] });
+    fs.mkdirSync(path.join(dir, 'served'));
+    fs.copyFileSync(COVARIATES, path.join(dir, 'served', 'covariates.tif')); // inside the workspace; same name, same variables
+    try {
+      const r = await call(s, 'POST', '/processes/raster:calculator/execution', { body: { inputs: { INPUTS: ['served/covariates.tif'], EXPRESSION: 'covariates_1 * 2 + covariates_7', OUTPUT: 'served.tif' } }, headers: { Prefer: 'respond-async' } });
+      expect(r.status).toBe(201);
+      const st = await waitJob(s, r.json.jobID);
+      expect(st.json.status, JSON.stringify(st.json)).toBe('successful');
+      expect(st.json.log.join('\n')).toMatch(/submitted raster:calculator: 9 tiles of 512 × 512|submitted raster:calculator: 1 tile of 512 × 512/);
+      expectSamePixels(path.join(dir, 'served.tif'), refs.calc);
+      // a long one, dismissed while it runs
+      const big = await call(s, 'POST', '/processes/brt:predict/execution', { body: { inputs: { MODEL: inputs.bigModel, INPUT: inputs.bigStack, OUTPUT: 'served-big.tif' } }, headers: { Prefer: 'respond-async' } });
+      await waitRunning(s, big.json.jobID);
+      await until('its tiles queued', async () => (await queue.getJobCounts('waiting')).waiting > 0);
+      const del = await call(s, 'DELETE', `/jobs/${big.json.jobID}`);
+      expect(del.status).toBe(200);
+      expect(del.json.status).toBe('dismissed');
+      const left = await queue.getJobs(['waiting', 'active', 'waiting-children', 'delayed', 'failed']);
+      expect(left.filter((j) => String(j.data.params?.OUTPUT).endsWith('served-big.tif'))).toEqual([]);
+      expect(fs.existsSync(path.join(dir, 'served-big.tif'))).toBe(false);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('a Redis that cannot be reached is a clear error within seconds, exit 1 (submitter and worker)', async () => {

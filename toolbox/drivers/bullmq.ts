@@ -29,7 +29,7 @@ import type { Algorithm } from '../algorithm.js';
 import type { LogLevel } from '../context.js';
 import { CancelledError, DataError, isSocpError, messageOf, SocpError, UsageError } from '../errors.js';
 import { socpVersion } from '../provenance.js';
-import type { RunResult } from '../run.js';
+import type { RunOptions, RunResult } from '../run.js';
 import { mergeParts, runTileList, tileCount } from '../tiled.js';
 
 export const DEFAULT_QUEUE = 'socp';
@@ -233,6 +233,8 @@ export interface SubmitOptions {
   tilesPerJob?: number;
   threads?: number;
   cwd: string;
+  /** the bridge's workspace confinement, checked here (the workers trust the queue) */
+  checkPath?: RunOptions['checkPath'];
   signal?: AbortSignal;
   onProgress?: (percent: number) => void;
   onLog?: (level: LogLevel, message: string) => void;
@@ -246,7 +248,7 @@ export async function submitRun(alg: Algorithm, raw: Record<string, unknown>, o:
   if (!alg.split) throw new UsageError(`${alg.id} runs whole on one node (it needs the whole grid at once); --redis applies to algorithms that split into tiles (socp describe shows "Splits") — run it without --redis`);
   await reachRedis(o.redis);
   const queue = o.queue ?? DEFAULT_QUEUE;
-  const plan = await tileCount(alg, raw, { cwd: o.cwd, tileSize: o.tileSize });
+  const plan = await tileCount(alg, raw, { cwd: o.cwd, tileSize: o.tileSize, checkPath: o.checkPath });
   const run = plan.key;
   const per = Math.max(1, o.tilesPerJob ?? 1);
   const batches: number[][] = [];
@@ -283,7 +285,7 @@ export async function submitRun(alg: Algorithm, raw: Record<string, unknown>, o:
     report();
   });
   events.on('failed', ({ jobId, failedReason }) => {
-    if (childIds.has(jobId) && firstFailure === undefined) firstFailure = `${alg.id} tile job ${jobId.slice(run.length + 1)}: ${failedReason}`;
+    if (childIds.has(jobId) && firstFailure === undefined) firstFailure = `${tilesOf(jobId)}: ${failedReason}`;
   });
   try {
     await events.waitUntilReady();
@@ -333,10 +335,23 @@ export async function submitRun(alg: Algorithm, raw: Record<string, unknown>, o:
   }
 }
 
+/** "tile 3" or "tiles 4–7" of a child job id */
+function tilesOf(id: string): string {
+  const [a, b] = id.slice(id.lastIndexOf('-t') + 2).split('-');
+  return b === undefined ? `tile ${a}` : `tiles ${a}–${b}`;
+}
+
+/** Can this run be a flow of tiles? It splits, and every output it writes is a raster. */
+export function tileable(alg: Algorithm, raw: Record<string, unknown>): boolean {
+  if (!alg.split) return false;
+  return alg.inputs.every((p) => !p.kind.endsWith('Destination') || raw[p.name] === undefined || raw[p.name] === null
+    || p.kind === 'rasterDestination' || (p.kind === 'fileDestination' && /\.tiff?$/i.test(String(raw[p.name]))));
+}
+
 async function failedChild(q: Queue, ids: string[]): Promise<string | undefined> {
   for (const id of ids) {
     const j = await q.getJob(id);
-    if (j?.failedReason) return `tile job ${id.slice(id.indexOf('-') + 1)}: ${j.failedReason}`;
+    if (j?.failedReason) return `${tilesOf(id)}: ${j.failedReason}`;
   }
   return undefined;
 }
