@@ -73,6 +73,8 @@ for r in $(seq "$runs"); do
   echo "--- round $r (N=$n)"
   rm -rf "$work"/out_*
   measure "in-process brt:predict" -- "${socp[@]}" "${predict[@]}" --OUTPUT="$work/out_local.tif"
+  # the same tiles, parts and COG mosaic without a queue: what the tiling itself costs
+  measure "brt:predict, tiled in one process" -- sh -c "${socp[*]} ${predict[*]} --OUTPUT=$work/out_tiled.tif --tile 0/1 && ${socp[*]} ${predict[*]} --OUTPUT=$work/out_tiled.tif --tile merge"
   start_workers 1
   measure "brt:predict, 1 BullMQ worker" "${workers[@]}" "$redis_pid" -- "${socp[@]}" "${predict[@]}" --OUTPUT="$work/out_w1.tif" --redis "$redis"
   measure "1000 tiny tiles, 1 BullMQ worker" "${workers[@]}" "$redis_pid" -- "${socp[@]}" "${tiny[@]}" --OUTPUT="$work/out_tiny_w1.tif" --redis "$redis" --tile-size 16
@@ -92,8 +94,11 @@ const med = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2
 const m = Object.fromEntries([...by].map(([k, v]) => [k, { w: med(v.w), c: med(v.c) }]));
 for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(46)} wall ${v.w.toFixed(2).padStart(7)} s  cpu ${v.c.toFixed(2).padStart(7)} s`);
 const L = m["in-process brt:predict"], W1 = m["brt:predict, 1 BullMQ worker"], W2 = m["brt:predict, 2 BullMQ workers"];
+const TT = m["brt:predict, tiled in one process"];
 console.log(`overhead of 1 worker vs in-process: wall ${(100 * (W1.w / L.w - 1)).toFixed(1)} %, cpu ${(100 * (W1.c / L.c - 1)).toFixed(1)} %`);
+console.log(`  of which tiling (parts + COG mosaic, no queue): wall ${(100 * (TT.w / L.w - 1)).toFixed(1)} %, cpu ${(100 * (TT.c / L.c - 1)).toFixed(1)} %; the queue: wall ${(100 * (W1.w / TT.w - 1)).toFixed(1)} %, cpu ${(100 * (W1.c / TT.c - 1)).toFixed(1)} %`);
 console.log(`speed-up 1 -> 2 workers (wall): ${(W1.w / W2.w).toFixed(2)}x`);
 const T1 = m["1000 tiny tiles, 1 BullMQ worker"], T2 = m["1000 tiny tiles, 2 BullMQ workers"], TL = m["1000 tiny tiles, in one process (--tile 0/1)"];
-console.log(`queue cost per tile (1 worker vs one process): wall ${((T1.w - TL.w)).toFixed(2)} ms, cpu ${((T1.c - TL.c)).toFixed(2)} ms; 2 workers: wall ${(T2.w).toFixed(2)} ms per tile in all`);
+// seconds per 1000 tiles = milliseconds per tile
+console.log(`queue cost per tile (1 worker vs the same tiles in one process): wall ${(T1.w - TL.w).toFixed(1)} ms, cpu ${(T1.c - TL.c).toFixed(1)} ms; a tiny tile in all: ${T1.w.toFixed(1)} ms wall with 1 worker, ${T2.w.toFixed(1)} ms with 2`);
 ' "$work/figures.txt"

