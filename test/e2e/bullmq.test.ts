@@ -307,4 +307,14 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     expect(wr.stderr).toContain(`cannot reach Redis at redis://127.0.0.1:${port}`);
     expect(fs.existsSync(path.join(dir, 'none.tif'))).toBe(false);
   });
+
+  it('usage: --redis with --tile, a global algorithm, a worker without --redis (exit 2)', () => {
+    const both = spawnSync(process.execPath, [cliPath, 'run', 'raster:calculator', `--INPUTS=${COVARIATES}`, '--EXPRESSION=covariates_1', '--OUTPUT=x.tif', '--redis', url, '--tile', '0/2'], { cwd: dir, encoding: 'utf8' });
+    expect([both.status, both.stderr]).toEqual([2, 'ERROR: --redis and --tile are two ways of spreading a run (a BullMQ flow, or array-job parts): give one of them\n']);
+    const twi = spawnSync(process.execPath, [cliPath, 'run', 'terrain:twi', `--INPUT=${inputs.dem}`, '--OUTPUT=twi.tif', '--redis', url], { cwd: dir, encoding: 'utf8' });
+    expect(twi.status).toBe(2);
+    expect(twi.stderr).toMatch(/terrain:twi runs whole on one node .* run it without --redis/);
+    const w = spawnSync(process.execPath, [cliPath, 'worker'], { encoding: 'utf8' });
+    expect([w.status, w.stderr]).toEqual([2, 'ERROR: socp worker needs --redis URL (e.g. redis://127.0.0.1:6379); see socp worker --help\n']);
+  });
 });
