@@ -208,7 +208,7 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     const stalled: string[] = [];
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
     const out = path.join(dir, 'killed.tif');
-    const sub = start(['run', 'brt:predict', `--MODEL=${inputs.bigModel}`, `--INPUT=${inputs.bigStack}`, `--OUTPUT=${out}`, '--THREADS=1', '--redis', url, '--tile-size', '250', '--json'], dir);
+    const sub = start(['run', 'brt:predict', `--MODEL=${inputs.bigModel}`, `--INPUT=${inputs.bigStack}`, `--OUTPUT=${out}`, '--THREADS=1', '--redis', url, '--tile-size', '500', '--json'], dir); // 4 tiles of ≈ 1 s: the kill lands mid-tile
     let victim: { job: string; pid: number } | undefined;
     await until('a tile in progress', async () => {
       for (const j of await queue.getActive()) {
