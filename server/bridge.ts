@@ -36,6 +36,8 @@ export interface BridgeOptions {
   cancelGraceMs?: number;
   /** access log of requests (default none) */
   log?: (line: string) => void;
+  /** BullMQ on Redis: jobs of algorithms that split into tiles run as flows on socp workers */
+  redis?: { url: string; queue?: string };
 }
 
 export interface Bridge {
@@ -143,13 +145,32 @@ export function createBridge(o: BridgeOptions): Bridge {
     maxQueued: o.maxQueued ?? 64,
     // what a job records for everyone to read (log, message, error) never holds a token
     toProblem: (e) => redactProblem(toProblem(e)),
-    run: (job, hooks) => pool.run({
+    run: async (job, hooks) => {
+      if (o.redis) {
+        const alg = await getAlgorithm(job.processID);
+        const { values, problems } = plainInputs(alg, job.inputs);
+        const driver = await import('../toolbox/drivers/bullmq.js');
+        if (problems.length === 0 && driver.tileable(alg, values)) {
+          const r = await driver.submitRun(alg, values, {
+            redis: o.redis.url, queue: o.redis.queue, threads: o.threads, cwd: workspaces.first, checkPath: workspaces.checkPath,
+            signal: hooks.signal,
+            onProgress: (p) => hooks.onProgress(p),
+            onLog: (level, m) => hooks.onLog(level, tokens.redact(m)),
+          });
+          return JSON.parse(JSON.stringify(r.results)) as Record<string, unknown>;
+        }
+      }
+      return runInPool(job, hooks);
+    },
+  });
+  function runInPool(job: Parameters<ConstructorParameters<typeof JobManager>[0]['run']>[0], hooks: Parameters<ConstructorParameters<typeof JobManager>[0]['run']>[1]) {
+    return pool.run({
       jobID: job.jobID, processID: job.processID, inputs: job.inputs, workspaces: workspaces.real, threads: o.threads,
       signal: hooks.signal,
       onProgress: (p, m) => hooks.onProgress(p, m === undefined ? m : tokens.redact(m)),
       onLog: (level, m) => hooks.onLog(level, tokens.redact(m)),
-    }),
-  });
+    });
+  }
 
   const app = express();
   app.disable('x-powered-by');

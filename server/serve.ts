@@ -41,6 +41,10 @@ Usage: socp serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--token T]… [--
   --max-queue N     jobs waiting (default 64); beyond that, requests get 429
   --body-limit S    largest JSON request body (default 256kb)
   --threads N       worker threads per job
+  --redis URL       run jobs of algorithms that split into tiles (socp describe: "Splits") as
+                    BullMQ flows on Redis, computed by socp worker --redis URL on any machine
+                    that sees the workspace at the same path; the others run here as usual
+  --queue NAME      the BullMQ queue (default socp)
   --access-log      print one line per request on stderr
   --allow-remote    allow a non-loopback --host
   --print-token     print the token (each token) on stdout at start
@@ -65,6 +69,8 @@ interface ServeFlags {
   maxQueue: number;
   bodyLimit: string;
   threads?: number;
+  redis?: string;
+  queue?: string;
   accessLog: boolean;
   allowRemote: boolean;
   printToken: boolean;
@@ -103,6 +109,8 @@ function parseServeArgs(args: string[]): ServeFlags {
       case '--max-queue': f.maxQueue = int('--max-queue', val(), 0); break;
       case '--body-limit': f.bodyLimit = val(); if (!/^\d+(b|kb|mb)?$/i.test(f.bodyLimit)) throw new ServeUsage('--body-limit looks like 256kb or 1mb'); break;
       case '--threads': f.threads = int('--threads', val(), 1); break;
+      case '--redis': f.redis = val(); break;
+      case '--queue': f.queue = val(); if (f.queue.includes(':')) throw new ServeUsage('--queue: a name without ":"'); break;
       case '--access-log': f.accessLog = true; break;
       case '--allow-remote': f.allowRemote = true; break;
       case '--print-token': f.printToken = true; break;
@@ -221,6 +229,7 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
   let url: string;
   let tokenSource: string;
   try {
+    if (f.redis) await (await import('../toolbox/drivers/bullmq.js')).reachRedis(f.redis);
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     release = takeLock(stateDir);
     const tk = resolveTokens(f, io.env, stateDir, io.cwd);
@@ -236,6 +245,7 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
       maxQueued: f.maxQueue,
       bodyLimit: f.bodyLimit,
       threads: f.threads,
+      redis: f.redis ? { url: f.redis, queue: f.queue } : undefined,
       log: f.accessLog ? (l) => io.stderr(l + '\n') : undefined,
     });
     url = await bridge.listen(f.host, f.port);
@@ -248,7 +258,7 @@ export async function serveCommand(args: string[], io: ServeIO): Promise<number>
     return e instanceof ServeUsage || code === 'EADDRINUSE' ? 2 : 1;
   }
   io.stdout(`socp bridge listening on ${url}\n`);
-  io.stderr(`workspace: ${bridge.workspaces.dirs.join(', ')}\ntoken: ${tokenSource}\nstate: ${stateDir}\nstop with Ctrl-C or SIGTERM\n`);
+  io.stderr(`workspace: ${bridge.workspaces.dirs.join(', ')}\ntoken: ${tokenSource}\nstate: ${stateDir}\n${f.redis ? `tiled jobs: BullMQ queue "${f.queue ?? 'socp'}" at ${f.redis.replace(/:[^:@/]*@/, ':***@')}\n` : ''}stop with Ctrl-C or SIGTERM\n`);
 
   return await new Promise<number>((resolve) => {
     let stopping = false;

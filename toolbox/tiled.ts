@@ -27,6 +27,8 @@ import { DEFAULT_TILE_SIZE, partTiles, tileAt, tiling, type Tiling, type Window 
 
 export interface TileOptions extends RunOptions {
   tileSize?: number;
+  /** the run key a driver's job was made for: computing refuses a plan with another key */
+  runKey?: string;
 }
 
 export interface TileManifest {
@@ -88,8 +90,9 @@ async function plan(alg: Algorithm, raw: Record<string, unknown>, o: TileOptions
     const outputs = new Map<string, string>();
     for (const p of alg.inputs) {
       if (!isDestination(p) || values[p.name] === undefined) continue;
-      // a raster destination, or a file destination given a GeoTIFF name (brt:predict writes tables or rasters)
-      if (p.kind !== 'rasterDestination' && !/\.tiff?$/i.test(values[p.name])) throw new UsageError(`--tile: ${p.name} is not a raster output; a tiled run writes rasters only — leave ${p.name} out, or run without --tile`);
+      // a file output named .tif is a raster too (brt:predict writes a table or a raster)
+      const raster = p.kind === 'rasterDestination' || (p.kind === 'fileDestination' && /\.tiff?$/i.test(String(values[p.name])));
+      if (!raster) throw new UsageError(`--tile: ${p.name} is not a raster output; a tiled run writes rasters only — leave ${p.name} out, or run without --tile`);
       outputs.set(p.name, values[p.name]);
     }
     if (outputs.size === 0) throw new UsageError('--tile: the run writes no raster output');
@@ -116,6 +119,9 @@ async function plan(alg: Algorithm, raw: Record<string, unknown>, o: TileOptions
     }
     const key = runKey(alg.id, { ...values, TILE_SIZE: tileSize }, await checksumInputs(inputs));
     const first = [...outputs.values()][0];
+    if (o.runKey !== undefined && o.runKey !== key) {
+      throw new DataError(`${alg.id}: this run's inputs or parameters differ here from where it was submitted (run key ${key.slice(0, 12)}… ≠ ${o.runKey.slice(0, 12)}…); every machine must see the same files at the same paths, unchanged while the run lasts`);
+    }
     return {
       alg, values, grid, tiles: tiling(grid.width, grid.height, tileSize), halo: split.kind === 'neighbourhood' ? split.halo : 0,
       key, folder: `${first}.parts`, outputs, windowed,
@@ -212,10 +218,10 @@ async function runTiles(pl: Plan, tiles: number[], o: TileOptions): Promise<Part
 }
 
 /** The number of tiles of a run (for drivers that hand out tiles). */
-export async function tileCount(idOrAlg: string | Algorithm, raw: Record<string, unknown>, o: TileOptions = {}): Promise<{ count: number; folder: string }> {
+export async function tileCount(idOrAlg: string | Algorithm, raw: Record<string, unknown>, o: TileOptions = {}): Promise<{ count: number; folder: string; key: string; tileSize: number; outputs: string[] }> {
   const alg = typeof idOrAlg === 'string' ? await getAlgorithm(idOrAlg) : idOrAlg;
   const pl = await plan(alg, raw, o);
-  return { count: pl.tiles.count, folder: pl.folder };
+  return { count: pl.tiles.count, folder: pl.folder, key: pl.key, tileSize: pl.tiles.tileSize, outputs: [...pl.outputs.values()] };
 }
 
 /** Check every tile of the run and mosaic the outputs; the parts folder is removed when done. */

@@ -39,6 +39,10 @@ interface RunFlags {
   /** --tile I/N, auto/N or merge: one part of an array job, or the merge of the parts */
   tile?: string;
   tileSize?: number;
+  /** --redis URL: submit the run as a BullMQ flow of tiles (toolbox/drivers/bullmq.ts) */
+  redis?: string;
+  queue?: string;
+  tilesPerJob?: number;
   values: Record<string, unknown>;
 }
 
@@ -65,6 +69,16 @@ export function parseRunArgs(args: string[]): RunFlags {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       f.tileSize = Number(v);
       if (!Number.isInteger(f.tileSize) || f.tileSize < 16) throw new CliUsage(`--tile-size must be a whole number of cells ≥ 16 (default 512), got "${v}"`);
+    } else if (a === '--redis' || a.startsWith('--redis=')) {
+      f.redis = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!f.redis) throw new CliUsage('--redis needs a URL, e.g. redis://127.0.0.1:6379');
+    } else if (a === '--queue' || a.startsWith('--queue=')) {
+      f.queue = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!f.queue || f.queue.includes(':')) throw new CliUsage(`--queue needs a name without ":" (default socp), got "${f.queue ?? ''}"`);
+    } else if (a === '--tiles-per-job' || a.startsWith('--tiles-per-job=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      f.tilesPerJob = Number(v);
+      if (!Number.isInteger(f.tilesPerJob) || f.tilesPerJob < 1) throw new CliUsage(`--tiles-per-job must be a whole number ≥ 1 (default 1), got "${v}"`);
     } else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 2) f.values[a.slice(2, eq)] = a.slice(eq + 1);
@@ -134,7 +148,9 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
     const file = readParamsFile(flags.paramsFile, io.cwd);
     values = { ...anchorPaths(file.values, file.dir, io.cwd), ...flags.values };
   }
-  if (flags.tileSize !== undefined && !flags.tile) throw new CliUsage('--tile-size applies to tiled runs: give --tile too');
+  if (flags.tileSize !== undefined && !flags.tile && !flags.redis) throw new CliUsage('--tile-size applies to tiled runs: give --tile or --redis too');
+  if (flags.redis && flags.tile) throw new CliUsage('--redis and --tile are two ways of spreading a run (a BullMQ flow, or array-job parts): give one of them');
+  if (!flags.redis && (flags.queue || flags.tilesPerJob)) throw new CliUsage(`${flags.queue ? '--queue' : '--tiles-per-job'} applies to BullMQ runs: give --redis URL too`);
   const bar = new TermProgress(io.stderr);
   const options: TileOptions = {
     cwd: io.cwd,
@@ -149,7 +165,11 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
     },
     tileSize: flags.tileSize,
   };
-  const res = await runOrTile(alg, values, flags.tile, io.env, options).catch((e) => {
+  const submit = async (): Promise<RunResult> => {
+    const { submitRun } = await import('../drivers/bullmq.js'); // loaded only for BullMQ runs
+    return submitRun(alg, values, { ...options, cwd: io.cwd, redis: flags.redis!, queue: flags.queue, tilesPerJob: flags.tilesPerJob });
+  };
+  const res = await (flags.redis ? submit() : runOrTile(alg, values, flags.tile, io.env, options)).catch((e) => {
     bar.interrupt();
     throw e;
   });
@@ -225,10 +245,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   program.command('run').argument('<id>', 'algorithm id').argument('[parameters...]', '--NAME=value …')
-    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--overwrite] [--tile I/N|auto/N|merge|prepare] [--tile-size 512]')
+    .description('run an algorithm: socp run <id> --NAME=value … [--params file.json] [--json] [-q] [--threads N] [--overwrite] [--tile I/N|auto/N|merge|prepare] [--tile-size 512] [--redis URL [--queue socp] [--tiles-per-job 1]]')
     .allowUnknownOption(true).helpOption(false)
     .action(async (id: string, rest: string[]) => {
       code = await runCommand(id, rest, io);
+    });
+
+  program.command('worker').description('take tiled runs from a BullMQ queue on Redis; see socp worker --help')
+    .allowUnknownOption(true).helpOption(false).argument('[options...]')
+    .action(async (rest: string[]) => {
+      const { workerCommand } = await import('./worker.js');
+      code = await workerCommand(rest, io);
     });
 
   program.command('serve').description('start the local HTTP bridge (OGC API – Processes); see socp serve --help')
