@@ -162,9 +162,11 @@ async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boo
       }));
       raw[param] = Array.isArray(pl.values[param]) ? views : views[0];
     }
+    // without a halo the tile is the algorithm's own output, written (staged, renamed) straight into
+    // the parts folder; with one, it is written aside and cut to the tile
     const produced = new Map<string, string>();
     for (const param of pl.outputs.keys()) {
-      produced.set(param, path.join(tmp, `${param}.tif`));
+      produced.set(param, pl.halo === 0 ? path.join(pl.folder, `${name}.${param}.tif`) : path.join(tmp, `${param}.tif`));
       raw[param] = produced.get(param);
     }
     const res = await run(pl.alg, raw, {
@@ -175,12 +177,12 @@ async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boo
     for (const [param, file] of produced) {
       if (!fs.existsSync(file)) continue; // an optional output the algorithm did not write
       const final = `${name}.${param}.tif`;
-      await writeFileAtomic(path.join(pl.folder, final), (staged) => cropRaster(file, t.core, staged));
+      if (pl.halo > 0) await writeFileAtomic(path.join(pl.folder, final), (staged) => cropRaster(file, t.core, staged));
       const st = fs.statSync(path.join(pl.folder, final));
       files[param] = { file: final, bytes: st.size, sha256: await sha256File(path.join(pl.folder, final)) };
     }
     // the tile's numbers and words (not its temporary paths)
-    const numbers = Object.fromEntries(Object.entries(res.results).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && !v.startsWith(tmp))));
+    const numbers = Object.fromEntries(Object.entries(res.results).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && !v.startsWith(tmp) && !v.startsWith(pl.folder))));
     const manifest: TileManifest = {
       socp: socpVersion, algorithm: pl.alg.id, key: pl.key, grid: gridSig(pl.grid), tileSize: pl.tiles.tileSize, index,
       window: { x: t.x, y: t.y, width: t.width, height: t.height }, files, results: numbers,
