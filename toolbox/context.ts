@@ -40,6 +40,8 @@ export interface StepHost {
   merge(algorithm: string | Algorithm, params: Record<string, unknown>, o?: StepOptions & { tileSize?: number }): Promise<{ results: Results; seconds: number }>;
   /** The tiled mode of this run, when it was started with --tile (composite algorithms). */
   tile?: TileMode;
+  /** Run a step that splits on other machines (set when the run was started with --redis). */
+  spread?: (algorithm: Algorithm, params: Record<string, unknown>, o?: StepOptions) => Promise<{ results: Results; seconds: number }>;
   /** The results of the step's earlier run when its outputs exist with the provenance key this run would give them (toolbox/reuse.ts). */
   reusable(algorithm: string | Algorithm, params: Record<string, unknown>): Promise<Results | undefined>;
   /**

@@ -216,6 +216,13 @@ export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults>
         continue;
       }
     }
+    if (phase === 'tiled' && g.ctx.steps.spread) {
+      log(`${alg.id}: its tiles on the workers…`);
+      const r = await g.ctx.steps.spread(alg, params, { threads: g.threads, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+      done.set(s.name, r.results);
+      g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: r.seconds });
+      continue;
+    }
     log(`${alg.id}…`);
     const res = await g.ctx.steps.run(alg, params, {
       threads: g.threads,

@@ -31,6 +31,8 @@ export interface RunOptions {
   provenance?: boolean;
   /** a tiled run of a composite algorithm (see TileMode) */
   tile?: TileMode;
+  /** runs a step that splits elsewhere (a BullMQ flow): how a composite algorithm spreads its tiled steps */
+  spread?: StepHost['spread'];
 }
 
 export interface RunResult {
@@ -260,6 +262,7 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
       return mergeParts(algorithm, params, { cwd: o.cwd, checkPath: o.checkPath, signal: o.signal, provenance: o.provenance, threads: so.threads ?? o.threads, onProgress: so.onProgress, onLog: so.onLog, tileSize: so.tileSize });
     },
     tile: o.tile,
+    spread: o.spread,
     confine: (absPath, role) => confine(o, path.resolve(parseCtx.cwd, absPath), role),
   };
 }

@@ -295,6 +295,30 @@ describe('BullMQ driver (real redis-server, real workers)', () => {
     }
   });
 
+  it('workflow:socp --redis sends its map steps to the workers: Table 4 and the zones are byte-identical to the run in one process', async () => {
+    const wf = path.join(dir, 'wf');
+    fs.mkdirSync(wf);
+    const demo = path.join(repoRoot, 'samples/northeast');
+    const args = (out: string) => ['run', 'workflow:socp', `--params=${path.join(demo, 'workflow.json')}`, `--SAMPLES=${path.join(demo, 'samples.csv')}`, `--COVARIATES=${COVARIATES}`,
+      `--LANDUSE=${path.join(demo, 'landuse.tif')}`, '--REPEATS=2', '--FOLDS=3', '--REPORT=false', `--OUTPUT_DIR=${out}`, '-q'];
+    const whole = start(args(path.join(wf, 'whole')), wf);
+    expect(await whole.done, whole.err).toBe(0);
+    const w = startWorker();
+    await until('a worker', () => w.err.includes('socp worker '));
+    const spread = start([...args(path.join(wf, 'spread')), '--redis', url, '--tile-size', '64'], wf);
+    expect(await spread.done, spread.err).toBe(0);
+    for (const f of ['tables/table4.csv', 'maps/zones.csv', 'maps/zones.tif', 'maps/socp_hassink_mean.tif.socp.json']) {
+      expect(fs.existsSync(path.join(wf, 'spread', f)), f).toBe(true);
+    }
+    for (const f of ['tables/table4.csv', 'maps/zones.csv', 'maps/zones.tif']) {
+      expect(fs.readFileSync(path.join(wf, 'spread', f)).equals(fs.readFileSync(path.join(wf, 'whole', f))), f).toBe(true);
+    }
+    expectSamePixels(path.join(wf, 'spread', 'maps/socp_elustondo_sd.tif'), path.join(wf, 'whole', 'maps/socp_elustondo_sd.tif'));
+    const steps = JSON.parse(fs.readFileSync(path.join(wf, 'spread', 'steps.json'), 'utf8')) as { step: string }[];
+    expect(steps.map((x) => x.step)).toContain('maps hassink');
+    await stopWorker(w);
+  }, 300_000);
+
   it('a Redis that cannot be reached is a clear error within seconds, exit 1 (submitter and worker)', async () => {
     const port = await freePort();
     const t0 = Date.now();

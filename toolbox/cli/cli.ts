@@ -167,7 +167,15 @@ async function runCommand(id: string, args: string[], io: CliIO): Promise<number
   };
   const submit = async (): Promise<RunResult> => {
     const { submitRun } = await import('../drivers/bullmq.js'); // loaded only for BullMQ runs
-    return submitRun(alg, values, { ...options, cwd: io.cwd, redis: flags.redis!, queue: flags.queue, tilesPerJob: flags.tilesPerJob });
+    const bull = { redis: flags.redis!, queue: flags.queue, tilesPerJob: flags.tilesPerJob };
+    // a step graph runs here and sends its map steps to the workers, one flow each
+    if (alg.composite) {
+      return run(alg, values, {
+        ...options,
+        spread: (a, p, so = {}) => submitRun(a, p, { ...options, ...bull, cwd: io.cwd, threads: so.threads ?? options.threads, onProgress: so.onProgress, onLog: so.onLog }),
+      });
+    }
+    return submitRun(alg, values, { ...options, ...bull, cwd: io.cwd });
   };
   const res = await (flags.redis ? submit() : runOrTile(alg, values, flags.tile, io.env, options)).catch((e) => {
     bar.interrupt();
