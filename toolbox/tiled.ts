@@ -18,7 +18,7 @@ import type { Algorithm, ParamValues, Results } from './algorithm.js';
 import { CancelledError, DataError, UsageError } from './errors.js';
 import { writeFileAtomic } from './io/atomic.js';
 import { cropRaster, mosaicCog, windowVrt } from './io/mosaic.js';
-import { gridMismatch, openRaster, type RasterInfo } from './io/raster.js';
+import { gridMismatch, openRaster, withBandNamesInSidecar, type RasterInfo } from './io/raster.js';
 import { isDestination, type ParamDef } from './params.js';
 import { checksumInputs, runKey, sha256File, socpVersion } from './provenance.js';
 import { getAlgorithm } from './registry.js';
@@ -169,10 +169,10 @@ async function computeTile(pl: Plan, index: number, o: TileOptions): Promise<boo
       produced.set(param, pl.halo === 0 ? path.join(pl.folder, `${name}.${param}.tif`) : path.join(tmp, `${param}.tif`));
       raw[param] = produced.get(param);
     }
-    const res = await run(pl.alg, raw, {
+    const res = await withBandNamesInSidecar(() => run(pl.alg, raw, {
       cwd: o.cwd, signal: o.signal, threads: o.threads, provenance: false,
       onLog: (level, m) => o.onLog?.(level, `[tile ${index}] ${m}`),
-    });
+    }));
     const files: TileManifest['files'] = {};
     for (const [param, file] of produced) {
       if (!fs.existsSync(file)) continue; // an optional output the algorithm did not write

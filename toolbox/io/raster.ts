@@ -4,6 +4,7 @@
 // row strips so memory stays flat in raster size. All calls are the async variants so an HTTP
 // bridge running jobs in-process stays responsive.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import gdal from './gdal.js';
@@ -206,12 +207,19 @@ export async function createRaster(file: string, o: CreateRasterOptions): Promis
       ds.close();
       if (o.bandNames && o.bandNames.some((n) => n)) {
         // embedding names costs a copy of the file; beyond 64 M cells they go to the .aux.xml sidecar
-        if (o.width * o.height * o.bands <= 64 * 2 ** 20) await setBandNames(file, o.bandNames, co);
+        if (o.width * o.height * o.bands <= 64 * 2 ** 20 && !namesInSidecar.getStore()) await setBandNames(file, o.bandNames, co);
         else writePamBandNames(file, o.bandNames);
       }
     },
   };
   return writer;
+}
+
+// Within withBandNamesInSidecar(), band names always go to the .aux.xml sidecar: the tiles of a
+// tiled run, whose names the mosaic carries into its own file, need no second encoding each.
+const namesInSidecar = new AsyncLocalStorage<true>();
+export function withBandNamesInSidecar<T>(fn: () => Promise<T>): Promise<T> {
+  return namesInSidecar.run(true, fn);
 }
 
 /** Band names in GDAL's PAM sidecar (<file>.aux.xml), which GDAL reads as band descriptions. */
