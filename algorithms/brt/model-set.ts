@@ -156,3 +156,28 @@ export async function loadModels(file: string): Promise<LoadedModels> {
     throw new DataError(`${file}: ${(e as Error).message}`);
   }
 }
+
+// The last set loaded, kept for the next run in the same process: the tiles of a tiled run each run
+// brt:predict with the same MODEL (a 100-model set takes seconds to load). Models are never changed
+// after loading, so sharing them is safe; a changed file (size, mtime, inode) is loaded again.
+let lastLoaded: { key: string; loaded: Promise<LoadedModels> } | undefined;
+
+/** loadModels() through a one-entry cache keyed by the file's identity. */
+export function loadModelsCached(file: string): Promise<LoadedModels> {
+  let key: string;
+  try {
+    const st = fs.statSync(file);
+    key = `${fs.realpathSync(file)}|${st.size}|${st.mtimeMs}|${st.ino}`;
+  } catch {
+    return loadModels(file); // reports the file
+  }
+  if (lastLoaded?.key !== key) {
+    const loaded = loadModels(file);
+    lastLoaded = { key, loaded };
+    loaded.catch(() => {
+      if (lastLoaded?.loaded === loaded) lastLoaded = undefined;
+    });
+  }
+  return lastLoaded.loaded;
+}
+

@@ -9,7 +9,7 @@ import { DataError, UsageError } from '../../toolbox/errors.js';
 import { addColumn, numericColumn, readTable } from '../../toolbox/io/table.js';
 import { saveTable } from '../../toolbox/io/outputs.js';
 import { compileForest } from './engine/predict.js';
-import { loadModels } from './model-set.js';
+import { loadModelsCached } from './model-set.js';
 import { predictMeanSd } from './predict/ensemble-predict.js';
 import { predictRaster } from './predict/raster.js';
 
@@ -45,7 +45,7 @@ export default defineAlgorithm({
     return [];
   },
   async run(p, ctx) {
-    const { models } = await loadModels(p.MODEL);
+    const { models } = await loadModelsCached(p.MODEL);
     const names = models[0].predictorNames;
     for (const m of models) {
       if (m.predictorNames.join(',') !== names.join(',')) throw new DataError(`${p.MODEL}: the models of the set use different predictors`);
