@@ -347,6 +347,17 @@ export function isDestination(p: ParamDef): boolean {
   return p.kind.endsWith('Destination');
 }
 
+/** [parameter, path] of every input path a run was given (lists item by item). */
+export function inputRefs(defs: readonly ParamDef[], values: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const p of defs) {
+    const v = values[p.name];
+    if (!isInputPath(p) || v === undefined) continue;
+    for (const ref of Array.isArray(v) ? v : [v]) out.push([p.name, String(ref)]);
+  }
+  return out;
+}
+
 export function isInputPath(p: ParamDef): boolean {
   return p.kind === 'raster' || p.kind === 'vector' || p.kind === 'file' ||
     (p.kind === 'list' && (p.itemKind === 'raster' || p.itemKind === 'vector' || p.itemKind === 'file'));

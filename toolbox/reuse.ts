@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import type { Algorithm, Results } from './algorithm.js';
-import { isDestination, isInputPath, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
+import { inputRefs, isDestination, splitLayerRef, type ParseContext } from './params.js';
 import { checksumInputs, readProvenance, runKey } from './provenance.js';
 import { parseParams } from './run.js';
 import { getAlgorithm } from './registry.js';
@@ -26,13 +26,7 @@ export async function reusableResults(id: string | Algorithm, raw: Record<string
   const all = alg.inputs.filter((p) => isDestination(p) && values[p.name] !== undefined).map((p) => splitLayerRef(values[p.name] as string).file);
   const outputs = all.filter((f) => fs.existsSync(f));
   if (outputs.length === 0) return undefined;
-  const inputs: [string, string][] = [];
-  for (const p of alg.inputs as ParamDef[]) {
-    if (!isInputPath(p) || values[p.name] === undefined) continue;
-    const list = Array.isArray(values[p.name]) ? (values[p.name] as string[]) : [values[p.name] as string];
-    for (const ref of list) inputs.push([p.name, ref]);
-  }
-  const key = runKey(alg.id, values, await checksumInputs(inputs));
+  const key = runKey(alg.id, values, await checksumInputs(inputRefs(alg.inputs, values)));
   const records = outputs.map((f) => readProvenance(f));
   if (!records.every((r) => r?.key === key)) return undefined;
   // an output missing now is fine only when the earlier run did not make it (an optional output

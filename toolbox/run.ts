@@ -12,7 +12,7 @@ import { CancelledError, DataError, SocpError, UsageError, isSocpError, messageO
 import { OutputTransaction, withFinalNames } from './io/atomic.js';
 import { withCsvEncoding } from './io/csv.js';
 import { geoPackageBusy, layerExistsMessage, listFields, listLayers, shapefileFieldProblem } from './io/table.js';
-import { isDestination, isInputPath, isLayerDestination, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
+import { inputRefs, isDestination, isInputPath, isLayerDestination, param, ParamValueError, splitLayerRef, type ParamDef, type ParseContext } from './params.js';
 import { checksumInputs, provenancePath, provenanceRecord } from './provenance.js';
 import { reusableResults } from './reuse.js';
 import { getAlgorithm } from './registry.js';
@@ -268,12 +268,7 @@ function stepHost(o: RunOptions, parseCtx: ParseContext): StepHost {
 }
 
 async function writeProvenance(alg: Algorithm, values: ParamValues, results: Results, tx: OutputTransaction, started: Date, finished: Date): Promise<void> {
-  const inputs: [string, string][] = [];
-  for (const p of alg.inputs as ParamDef[]) {
-    if (!isInputPath(p) || values[p.name] === undefined) continue;
-    const list: string[] = Array.isArray(values[p.name]) ? values[p.name] : [values[p.name]];
-    for (const ref of list) inputs.push([p.name, ref]);
-  }
+  const inputs = inputRefs(alg.inputs, values);
   const record = provenanceRecord({
     algorithm: alg.id,
     parameters: values,

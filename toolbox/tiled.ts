@@ -19,7 +19,7 @@ import { CancelledError, DataError, UsageError } from './errors.js';
 import { writeFileAtomic } from './io/atomic.js';
 import { cropRaster, mosaicCog, windowVrt } from './io/mosaic.js';
 import { gridMismatch, openRaster, withBandNamesInSidecar, type RasterInfo } from './io/raster.js';
-import { isDestination, type ParamDef } from './params.js';
+import { inputRefs, isDestination, type ParamDef } from './params.js';
 import { checksumInputs, runKey, sha256File, socpVersion } from './provenance.js';
 import { getAlgorithm } from './registry.js';
 import { confine, parseParams, run, type RunOptions, type RunResult } from './run.js';
@@ -111,13 +111,7 @@ async function plan(alg: Algorithm, raw: Record<string, unknown>, o: TileOptions
       windowed.set(p.name, list);
     }
     const tileSize = o.tileSize ?? DEFAULT_TILE_SIZE;
-    const inputs: [string, string][] = [];
-    for (const p of alg.inputs) {
-      const v = values[p.name];
-      if (v === undefined || isDestination(p) || typeof (Array.isArray(v) ? v[0] : v) !== 'string') continue;
-      for (const ref of Array.isArray(v) ? v : [v]) if (fs.existsSync(String(ref).split('|')[0])) inputs.push([p.name, ref]);
-    }
-    const key = runKey(alg.id, { ...values, TILE_SIZE: tileSize }, await checksumInputs(inputs));
+    const key = runKey(alg.id, { ...values, TILE_SIZE: tileSize }, await checksumInputs(inputRefs(alg.inputs, values)));
     const first = [...outputs.values()][0];
     if (o.runKey !== undefined && o.runKey !== key) {
       throw new DataError(`${alg.id}: this run's inputs or parameters differ here from where it was submitted (run key ${key.slice(0, 12)}… ≠ ${o.runKey.slice(0, 12)}…); every machine must see the same files at the same paths, unchanged while the run lasts`);

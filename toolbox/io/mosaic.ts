@@ -7,10 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import gdal from './gdal.js';
 import { DataError } from '../errors.js';
-import { xmlEscape } from './raster.js';
+import { gtiffOptions, xmlEscape } from './raster.js';
 import type { Window } from '../tiling.js';
-
-const GTIFF = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE', 'ZLEVEL=1', 'BIGTIFF=IF_SAFER'];
 
 const srcwin = (w: Window) => ['-srcwin', String(w.x), String(w.y), String(w.width), String(w.height)];
 
@@ -25,16 +23,16 @@ export async function windowVrt(src: string, w: Window, dest: string): Promise<v
   }
 }
 
-function predictorFor(ds: gdal.Dataset): string {
-  const t = ds.bands.get(1).dataType ?? '';
-  return /^Float/.test(t) ? '3' : /Byte/.test(t) ? '1' : '2';
+/** COG's PREDICTOR for a band data type: as gtiffOptions() chooses for GeoTIFFs. */
+function cogPredictor(dataType: string): string {
+  return dataType.startsWith('Float') ? 'FLOATING_POINT' : dataType === 'Byte' ? 'NO' : 'STANDARD';
 }
 
 /** `src` cut to window `w`, as a GeoTIFF at `dest` (band names and metadata kept). */
 export async function cropRaster(src: string, w: Window, dest: string): Promise<void> {
   const ds = await gdal.openAsync(src);
   try {
-    const out = await gdal.translateAsync(dest, ds, ['-of', 'GTiff', ...srcwin(w), ...GTIFF.flatMap((c) => ['-co', c]), '-co', `PREDICTOR=${predictorFor(ds)}`]);
+    const out = await gdal.translateAsync(dest, ds, ['-of', 'GTiff', ...srcwin(w), ...gtiffOptions(ds.bands.get(1).dataType ?? '').flatMap((c) => ['-co', c])]);
     out.close();
   } finally {
     ds.close();
@@ -68,11 +66,10 @@ export async function mosaicCog(tiles: string[], dest: string): Promise<void> {
       xml = xml.replace(/<VRTDataset\b[^>]*>/, (open) => `${open}<Metadata>${Object.entries(meta).map(([k, v]) => `<MDI key="${xmlEscape(k)}">${xmlEscape(String(v))}</MDI>`).join('')}</Metadata>`);
     }
     fs.writeFileSync(vrtFile, xml);
-    const predictor = predictorFor(first);
     const vrt = await gdal.openAsync(vrtFile);
     try {
       const cog = await gdal.translateAsync(dest, vrt, [
-        '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'LEVEL=1', '-co', `PREDICTOR=${predictor === '1' ? 'NO' : predictor === '3' ? 'FLOATING_POINT' : 'STANDARD'}`,
+        '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'LEVEL=1', '-co', `PREDICTOR=${cogPredictor(first.bands.get(1).dataType ?? '')}`,
         '-co', 'BIGTIFF=IF_SAFER', '-co', 'BLOCKSIZE=512',
       ]);
       cog.close();

@@ -152,23 +152,25 @@ export interface RasterWriter {
   close(): Promise<void>;
 }
 
+/** The creation options of every GeoTIFF socp writes, for a band data type (GDAL's name). */
+export function gtiffOptions(dataType: string): string[] {
+  // DEFLATE level 1: half the CPU of the default level 6 for files about 12 % larger
+  const co = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE', 'ZLEVEL=1', 'BIGTIFF=IF_SAFER'];
+  if (dataType !== 'Byte') co.push(`PREDICTOR=${dataType.startsWith('Float') ? 3 : 2}`);
+  return co;
+}
+
 /**
  * Create a GeoTIFF (tiled, DEFLATE, BIGTIFF when needed) at a path that should be a staged
  * temporary name from the output transaction. NaN in written data becomes the nodata value.
  */
 export async function createRaster(file: string, o: CreateRasterOptions): Promise<RasterWriter> {
   const dataType = o.dataType ?? 'Float32';
-  const isFloat = dataType.startsWith('Float');
   const nodata = o.nodata ?? defaultNodata(dataType);
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.tif' && ext !== '.tiff') throw new DataError(`cannot write ${file}: only GeoTIFF (.tif) is written here`);
   const driver = gdal.drivers.get('GTiff');
-  const co = [
-    // DEFLATE level 1: half the CPU of the default level 6 for files about 12 % larger
-    'TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=DEFLATE', 'ZLEVEL=1',
-    `PREDICTOR=${isFloat ? 3 : 2}`, 'BIGTIFF=IF_SAFER',
-  ];
-  if (dataType === 'Byte') co.splice(co.indexOf('PREDICTOR=2'), 1);
+  const co = gtiffOptions(dataType);
   const ds = await driver.createAsync(file, o.width, o.height, o.bands, dataType, co);
   ds.geoTransform = o.geoTransform;
   if (o.srsWkt) ds.srs = gdal.SpatialReference.fromWKT(o.srsWkt);
