@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Algorithm, Results } from './algorithm.js';
 import type { RunContext } from './context.js';
 import { UsageError } from './errors.js';
-import type { TileMode } from './context.js';
+import type { StepOptions, TileMode } from './context.js';
 import { isInputPath, splitLayerRef } from './params.js';
 import { getAlgorithm } from './registry.js';
 
@@ -190,6 +190,11 @@ export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults>
     if (spread || after) for (const o of s.outputs) distributed.add(path.join(g.root, o.file));
     const phase = spread ? 'tiled' : after ? 'after' : 'before';
     const log = (m: string) => g.ctx.log(`[${s.name}] ${m}`);
+    // how every kind of step run reports into this step's share of the progress and the log
+    const report: StepOptions = { threads: g.threads, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) };
+    // what this job of a tiled run leaves to another job is skipped before any reuse check
+    if (tile?.mode === 'prepare' && phase !== 'before') continue;
+    if (tile?.mode === 'part' && phase === 'after') continue;
     const earlier = await g.ctx.steps.reusable(alg, params);
     if (earlier) {
       log(`${alg.id}: up to date, reused`);
@@ -200,17 +205,15 @@ export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults>
     }
     if (tile) {
       if (phase === 'before' && tile.mode !== 'prepare') throw new UsageError(`step "${s.name}" (${alg.id}) has not run yet; ${tileHint(tile)}`);
-      if (tile.mode === 'prepare' && phase !== 'before') continue;
       if (tile.mode === 'part') {
-        if (phase !== 'tiled') continue;
         log(`${alg.id}: part ${tile.part + 1} of ${tile.parts}…`);
-        const r = await g.ctx.steps.part(alg, params, tile.part, tile.parts, { threads: g.threads, tileSize: tile.tileSize, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+        const r = await g.ctx.steps.part(alg, params, tile.part, tile.parts, { ...report, tileSize: tile.tileSize });
         g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: 0, tiles: r.computed });
         continue;
       }
       if (tile.mode === 'merge' && phase === 'tiled') {
         log(`${alg.id}: merging the parts…`);
-        const r = await g.ctx.steps.merge(alg, params, { threads: g.threads, tileSize: tile.tileSize, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+        const r = await g.ctx.steps.merge(alg, params, { ...report, tileSize: tile.tileSize });
         done.set(s.name, r.results);
         g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: r.seconds });
         continue;
@@ -218,17 +221,13 @@ export async function runGraph(steps: Step[], g: GraphRun): Promise<StepResults>
     }
     if (phase === 'tiled' && g.ctx.steps.spread) {
       log(`${alg.id}: its tiles on the workers…`);
-      const r = await g.ctx.steps.spread(alg, params, { threads: g.threads, onProgress: (p) => sub.progress(p), onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)) });
+      const r = await g.ctx.steps.spread(alg, params, report);
       done.set(s.name, r.results);
       g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: r.seconds });
       continue;
     }
     log(`${alg.id}…`);
-    const res = await g.ctx.steps.run(alg, params, {
-      threads: g.threads,
-      onProgress: (p) => sub.progress(p),
-      onLog: (level, m) => (level === 'warning' ? g.ctx.warn(`[${s.name}] ${m}`) : log(m)),
-    });
+    const res = await g.ctx.steps.run(alg, params, report);
     done.set(s.name, res.results);
     g.records.push({ step: s.name, algorithm: alg.id, reused: false, seconds: res.seconds });
   }

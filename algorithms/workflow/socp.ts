@@ -9,7 +9,7 @@ import path from 'node:path';
 import { defineAlgorithm, type ParamValues } from '../../toolbox/algorithm.js';
 import { param } from '../../toolbox/params.js';
 import { DataError } from '../../toolbox/errors.js';
-import { checkGraph, foldersOf, layoutOf, runGraph, type Step, type StepRecord, type StepResults } from '../../toolbox/graph.js';
+import { checkGraph, foldersOf, layoutOf, runGraph, type Step, type StepRecord } from '../../toolbox/graph.js';
 import { parseLabels } from '../../toolbox/labels.js';
 import { listAlgorithms } from '../../toolbox/registry.js';
 import { openRaster } from '../../toolbox/io/raster.js';
@@ -185,8 +185,8 @@ function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step
   }
   const means = f.models.map((m) => at(`maps/socp_${m}_mean.tif`));
   const sds = f.models.map((m) => at(`maps/socp_${m}_sd.tif`));
-  const r2 = (done: StepResults) => f.models.map((m) => summaryMean(at(`cv/${m}/summary.csv`), 'R2', done));
-  const weighted = (done: StepResults) => r2(done).every((x) => x > 0);
+  const r2 = () => f.models.map((m) => summaryMean(at(`cv/${m}/summary.csv`), 'R2'));
+  const weighted = () => r2().every((x) => x > 0);
   const several = f.models.length > 1;
   const value = several ? at('maps/socp_ensemble_mean.tif') : means[0];
   const uncertainty = several ? at('maps/socp_ensemble_sd.tif') : sds[0];
@@ -198,7 +198,7 @@ function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step
       },
       {
         name: 'weighted ensemble', algorithm: 'maps:ensemble', weight: 1, when: weighted,
-        params: (done) => ({ INPUTS: means, METHOD: 'weighted', WEIGHTS: r2(done) }),
+        params: () => ({ INPUTS: means, METHOD: 'weighted', WEIGHTS: r2() }),
         outputs: [{ param: 'OUTPUT', file: 'maps/socp_ensemble_weighted.tif', what: 'R²-weighted mean (when every CV R² > 0)', collect: { as: 'MAPS', name: 'Ensemble, R²-weighted', nameAs: 'MAP_NAMES' } }],
       },
       {
@@ -217,8 +217,8 @@ function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step
     },
     {
       name: 'table4', algorithm: 'maps:zonal-summary', weight: 2,
-      params: (done) => {
-        const extra = several ? (weighted(done) ? [[value, 'mean'], [at('maps/socp_ensemble_weighted.tif'), 'weighted_mean']] : [[value, 'mean']]) : [];
+      params: () => {
+        const extra = several ? (weighted() ? [[value, 'mean'], [at('maps/socp_ensemble_weighted.tif'), 'weighted_mean']] : [[value, 'mean']]) : [];
         return { INPUT: [...means, ...extra.map((x) => x[0])], NAMES: [...f.models, ...extra.map((x) => x[1])], ZONES: p.LANDUSE, LABELS: p.LABELS };
       },
       outputs: [{ param: 'OUTPUT', file: 'tables/table4.csv', what: 'Table 4 (maps:zonal-summary)', collect: { as: 'TABLE4' } }],
@@ -237,7 +237,7 @@ function studySteps(p: ParamValues, f: Facts, threads: number | undefined): Step
 }
 
 /** Mean over the repeats of a metric in a brt:cv summary CSV. */
-function summaryMean(file: string, metric: string, _done?: StepResults, stratum = 'all'): number {
+function summaryMean(file: string, metric: string, stratum = 'all'): number {
   const { header, rows } = parseCsv(fs.readFileSync(file, 'utf8'), file);
   const row = rows.find((r) => r[header.indexOf('stratum')] === stratum && r[header.indexOf('metric')] === metric);
   return row ? Number(row[header.indexOf('mean')]) : NaN;
