@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createBridge } from './bridge.js';
 import { tokenProblem, WEAK_TOKEN } from './tokens.js';
+import { cliOptions } from '../toolbox/cli/args.js';
 
 /** The CLI's io object (toolbox/cli/cli.ts CliIO), restated to keep the bridge optional. */
 interface ServeIO {
@@ -84,20 +85,9 @@ function parseServeArgs(args: string[]): ServeFlags {
     if (!Number.isInteger(n) || n < min) throw new ServeUsage(`${name} must be a whole number ≥ ${min}, got "${v}"`);
     return n;
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 2) {
-      v = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const val = (): string => {
-      if (v !== undefined) return v;
-      const n = args[++i];
-      if (n === undefined) throw new ServeUsage(`${a} needs a value`);
-      return n;
-    };
+  for (const o of cliOptions(args, (name) => new ServeUsage(`${name} needs a value`))) {
+    const a = o.name;
+    const val = o.value;
     switch (a) {
       case '--host': f.host = val(); break;
       case '--port': f.port = int('--port', val(), 0); if (f.port > 65535) throw new ServeUsage('--port must be ≤ 65535'); break;
@@ -115,7 +105,7 @@ function parseServeArgs(args: string[]): ServeFlags {
       case '--allow-remote': f.allowRemote = true; break;
       case '--print-token': f.printToken = true; break;
       case '-h': case '--help': f.help = true; break;
-      default: throw new ServeUsage(`unknown option "${args[i]}"; see socp serve --help`);
+      default: throw new ServeUsage(`unknown option "${o.given}"; see socp serve --help`);
     }
   }
   return f;

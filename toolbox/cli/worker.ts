@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_QUEUE, LOCK_DURATION_S, MAX_STALLED_COUNT, runWorker, STALLED_INTERVAL_S } from '../drivers/bullmq.js';
 import type { CliIO } from './cli.js';
+import { cliOptions } from './args.js';
 
 export const WORKER_HELP = `socp worker — compute tiled runs taken from a BullMQ queue on Redis
 
@@ -35,19 +36,9 @@ export async function workerCommand(args: string[], io: CliIO): Promise<number> 
   let redis: string | undefined;
   let queue: string | undefined;
   const nums: Record<string, number> = {};
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 2) {
-      v = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const val = (): string => {
-      const x = v ?? args[++i];
-      if (x === undefined) throw new UsageError(`${a} needs a value; see socp worker --help`);
-      return x;
-    };
+  for (const o of cliOptions(args, (name) => new UsageError(`${name} needs a value; see socp worker --help`))) {
+    const a = o.name;
+    const val = o.value;
     const num = (min: number): void => {
       const x = val();
       const n = Number(x);
@@ -60,7 +51,7 @@ export async function workerCommand(args: string[], io: CliIO): Promise<number> 
       case '--queue': queue = val(); if (queue.includes(':')) throw new UsageError('--queue: a name without ":"'); break;
       case '--concurrency': case '--threads': case '--lock-duration': case '--stalled-interval': num(1); break;
       case '--max-stalled': num(0); break;
-      default: throw new UsageError(`unknown option "${args[i]}"; see socp worker --help`);
+      default: throw new UsageError(`unknown option "${o.given}"; see socp worker --help`);
     }
   }
   if (!redis) throw new UsageError('socp worker needs --redis URL (e.g. redis://127.0.0.1:6379); see socp worker --help');
